@@ -1,0 +1,99 @@
+# nndl-book: `make book` builds the website, `make test` runs every check.
+# Both start from nothing: they create .venv, install the locked package set and the pinned
+# browser assets, and (for the browser test) Debian's chromium when it is missing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ASSETS := book/_vendor_static/vendor/.installed
+HTML := _build/html
+CHAPTERS ?=
+NBVAL_SANITIZE := tests/nbval_sanitize.cfg
+
+.PHONY: help venv assets notebooks book serve test lint unit pairing nbval site browser \
+        chromium bench clean
+
+help:
+	@echo "make book       build the website into $(HTML) (creates .venv on first use)"
+	@echo "make test       every check: lint, unit tests, pairing, nbval, strict build, browser"
+	@echo "make notebooks  execute chapters/*.py into book/chapters/*.ipynb (CHAPTERS=01_forward_propagation for one)"
+	@echo "make serve      serve the built website on http://127.0.0.1:8000"
+	@echo "make bench      speed figures of the package and the widgets"
+
+# ---------------------------------------------------------------- environment
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[book,test]"
+	@touch $@
+
+venv: $(STAMP)
+
+$(ASSETS): package.json package-lock.json tools/assets.sh
+	bash tools/assets.sh
+	@touch $@
+
+assets: $(ASSETS)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# ---------------------------------------------------------------- the book
+notebooks: $(STAMP)
+	$(PY) tools/notebooks.py execute $(CHAPTERS)
+
+$(HTML)/index.html: $(STAMP) $(ASSETS) _config.yml _toc.yml $(wildcard book/*.md book/*/*.md book/*.bib book/chapters/*.ipynb book/_vendor_static/*)
+	rm -rf _build
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@touch $@
+
+book: $(HTML)/index.html
+	@echo "The website is at $(abspath $(HTML))/index.html"
+
+serve: book
+	$(PY) -m http.server --bind 127.0.0.1 --directory $(HTML) 8000
+
+# ---------------------------------------------------------------- checks
+test: lint unit pairing nbval site browser
+	@echo "make test: every check passed"
+
+lint: $(STAMP)
+	@echo "== lint (ruff)"
+	$(BIN)/ruff check src tests tools chapters
+
+unit: $(STAMP)
+	@echo "== unit tests of nndl_book"
+	$(BIN)/pytest tests --ignore=tests/site -q -p no:cacheprovider
+
+pairing: $(STAMP)
+	@echo "== every chapter's executed notebook matches its source"
+	$(PY) tools/notebooks.py check
+
+nbval: $(STAMP)
+	@echo "== nbval: re-run every executed notebook and compare its outputs"
+	NNDL_BOOK_FRAMES=1 $(BIN)/pytest --nbval --nbval-current-env \
+	  --nbval-sanitize-with=$(NBVAL_SANITIZE) book/chapters -q -p no:cacheprovider
+
+site: $(STAMP) $(ASSETS)
+	@echo "== strict website build from scratch (-W -n --keep-going)"
+	rm -rf _build
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+browser: $(STAMP) chromium
+	@echo "== browser test: every page offline in chromium"
+	@test -f $(HTML)/index.html || { echo "no built site: run 'make site' first"; exit 1; }
+	$(BIN)/pytest tests/site -q -p no:cacheprovider --site-dir=$(HTML)
+
+bench: $(STAMP)
+	$(PY) tools/bench.py
+
+clean:
+	rm -rf _build book/_vendor_static/vendor node_modules

@@ -1,0 +1,3 @@
+from nndl_book.engine.history import History
+
+__all__ = ["History"]

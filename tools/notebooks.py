@@ -1,0 +1,163 @@
+"""Execute the py:percent chapters into the notebooks the website shows, or check they match.
+
+    python tools/notebooks.py execute [NAME ...]   # chapters/NAME.py -> book/chapters/NAME.ipynb
+    python tools/notebooks.py check                # every chapter's notebook holds the same cells
+
+Execution runs in a fresh kernel from ``book/chapters`` with ``NNDL_BOOK_FRAMES=1`` so explorer
+widgets store precomputed frames, and keeps the widget state so the static page can show them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "chapters"
+NOTEBOOKS = ROOT / "book" / "chapters"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+TIMEOUT = 300
+
+
+def chapter_sources(names: list[str] | None = None) -> list[Path]:
+    """Return the chapter sources, all of them or those named (with or without ``.py``)."""
+    if not names:
+        return sorted(SOURCES.glob("[0-9][0-9]_*.py"))
+    paths = []
+    for name in names:
+        path = SOURCES / (name if name.endswith(".py") else f"{name}.py")
+        if not path.exists():
+            sys.exit(f"error: no chapter {path.relative_to(ROOT)}")
+        paths.append(path)
+    return paths
+
+
+def notebook_for(source: Path) -> Path:
+    return NOTEBOOKS / f"{source.stem}.ipynb"
+
+
+def read_source(source: Path) -> nbformat.NotebookNode:
+    nb = jupytext.read(source, fmt="py:percent")
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    nb.metadata.pop("jupytext", None)
+    return nb
+
+
+def cell_key(cell: nbformat.NotebookNode) -> tuple[str, str, tuple[str, ...]]:
+    tags = tuple(sorted(cell.get("metadata", {}).get("tags", [])))
+    return cell.cell_type, cell.source.strip(), tags
+
+
+def execute(source: Path) -> float:
+    """Execute one chapter into its notebook; return the execution time in seconds."""
+    nb = read_source(source)
+    NOTEBOOKS.mkdir(parents=True, exist_ok=True)
+    env_before = os.environ.get("NNDL_BOOK_FRAMES")
+    os.environ["NNDL_BOOK_FRAMES"] = "1"
+    try:
+        client = NotebookClient(
+            nb,
+            timeout=TIMEOUT,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+            store_widget_state=True,
+            record_timing=False,
+        )
+        start = time.perf_counter()
+        client.execute()
+        elapsed = time.perf_counter() - start
+    finally:
+        if env_before is None:
+            os.environ.pop("NNDL_BOOK_FRAMES", None)
+        else:
+            os.environ["NNDL_BOOK_FRAMES"] = env_before
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
+    target = notebook_for(source)
+    tmp = target.with_suffix(".ipynb.tmp")
+    nbformat.write(nb, tmp)
+    os.replace(tmp, target)
+    return elapsed
+
+
+def check() -> int:
+    """Return the number of chapters whose executed notebook does not match the source."""
+    problems = 0
+    sources = chapter_sources()
+    if not sources:
+        print("error: no chapters found in chapters/")
+        return 1
+    for source in sources:
+        target = notebook_for(source)
+        rel = source.relative_to(ROOT)
+        if not target.exists():
+            print(f"FAIL {rel}: {target.relative_to(ROOT)} is missing; run `make notebooks`")
+            problems += 1
+            continue
+        expected = [cell_key(c) for c in read_source(source).cells]
+        executed_nb = nbformat.read(target, as_version=4)
+        actual = [cell_key(c) for c in executed_nb.cells]
+        if expected != actual:
+            first = next(
+                (i for i, (a, b) in enumerate(zip(expected, actual)) if a != b),
+                min(len(expected), len(actual)),
+            )
+            print(
+                f"FAIL {rel}: {target.relative_to(ROOT)} holds other cells "
+                f"(first difference at cell {first + 1}); run `make notebooks`"
+            )
+            problems += 1
+            continue
+        unexecuted = [
+            i + 1
+            for i, c in enumerate(executed_nb.cells)
+            if c.cell_type == "code" and c.source.strip() and c.get("execution_count") is None
+        ]
+        if unexecuted:
+            print(f"FAIL {rel}: cells {unexecuted} of the notebook were never executed; "
+                  "run `make notebooks`")
+            problems += 1
+            continue
+        print(f"ok   {rel} == {target.relative_to(ROOT)}")
+    orphans = sorted(
+        p.relative_to(ROOT)
+        for p in NOTEBOOKS.glob("*.ipynb")
+        if not (SOURCES / f"{p.stem}.py").exists()
+    )
+    for orphan in orphans:
+        print(f"FAIL {orphan}: no chapters/{orphan.stem}.py; remove it or restore its source")
+        problems += 1
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("execute", help="execute chapters into book/chapters/*.ipynb")
+    run.add_argument("names", nargs="*", help="chapter names, e.g. 01_forward_propagation")
+    sub.add_parser("check", help="check every chapter's notebook matches its source")
+    args = parser.parse_args()
+    if args.command == "check":
+        problems = check()
+        if problems:
+            sys.exit(f"{problems} chapter notebook(s) out of date: run `make notebooks`")
+        return
+    total = 0.0
+    for source in chapter_sources(args.names):
+        print(f"executing {source.relative_to(ROOT)} ...", flush=True)
+        seconds = execute(source)
+        total += seconds
+        print(f"  wrote {notebook_for(source).relative_to(ROOT)} in {seconds:.1f} s", flush=True)
+    print(f"executed in {total:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
