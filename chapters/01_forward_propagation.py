@@ -14,7 +14,7 @@ import sys
 if "google.colab" in sys.modules:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q",
-         "nndl_book @ git+https://github.com/nndl-book/nndl-book"],
+         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book"],
         check=True,
     )
     from google.colab import output
@@ -284,12 +284,12 @@ Explorer(
 # ## Exercises
 #
 # ```{exercise} Shapes
-# :label: ex-1-shapes
+# :label: ex-01-shapes
 # A network has layer sizes 784 → 100 → 10 and processes batches of 64 images, stored as
 # columns. Give the shape of $W^{(1)}$, $\mathbf b^{(1)}$, $X$, $Z^{(1)}$ and $Z^{(2)}$.
 # ```
 #
-# ```{solution-start} ex-1-shapes
+# ```{solution-start} ex-01-shapes
 # :class: dropdown
 # ```
 #
@@ -309,13 +309,13 @@ print("W1", W1_s.shape, "b1", b1_s.shape, "X", X_s.shape, "Z1", Z1_s.shape, "Z2"
 # ```
 #
 # ```{exercise} Collapse
-# :label: ex-1-collapse
+# :label: ex-01-collapse
 # Show that a two-layer network whose hidden activation is the identity, with biases,
 # $\hat y = W^{(2)}(W^{(1)}\mathbf x + \mathbf b^{(1)}) + \mathbf b^{(2)}$, is a single linear
 # layer $W\mathbf x + \mathbf b$. Give $W$ and $\mathbf b$ and check numerically.
 # ```
 #
-# ```{solution-start} ex-1-collapse
+# ```{solution-start} ex-01-collapse
 # :class: dropdown
 # ```
 #
@@ -335,13 +335,13 @@ print("largest difference:", f"{np.max(np.abs(two_layers - one_layer)):.1e}")
 # ```
 #
 # ```{exercise} NNDL 4-5
-# :label: ex-4-5
+# :label: ex-01-nndl-4-5
 # A network has input size $M_0$, one output neuron and $N$ hidden neurons split evenly over
 # $L$ hidden layers ($N/L$ each), fully connected with biases. How does its number of parameters
 # depend on $L$?
 # ```
 #
-# ```{solution-start} ex-4-5
+# ```{solution-start} ex-01-nndl-4-5
 # :class: dropdown
 # ```
 #

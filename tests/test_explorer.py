@@ -38,7 +38,7 @@ def test_frames_are_the_product_of_the_controls(n_controls: int) -> None:
     expected = int(np.prod([len(c.values) for c in controls]))
     frames = frames_of(ex.display_area)
     assert len(frames) == ex.frame_count == expected
-    assert all(f.children[0].value.startswith(PNG) for f in frames)
+    assert all(bytes(f.children[0].value).startswith(PNG) for f in frames)
     assert ex.page_weight > sum(len(f.children[0].value) for f in frames)  # base64 + captions
 
 
@@ -99,7 +99,7 @@ def test_invalid_setting_shows_a_message_not_a_traceback() -> None:
 
     ex = Explorer(draw, [Control("lr", [0.5, 2.0])], mode="frames")
     frames = frames_of(ex.display_area)
-    assert len(frames) == 2 and all(f.children[0].value.startswith(PNG) for f in frames)
+    assert len(frames) == 2 and all(bytes(f.children[0].value).startswith(PNG) for f in frames)
     assert frames[0].children[0].value != frames[1].children[0].value
 
 
@@ -123,7 +123,7 @@ def test_live_mode_redraws_on_change_and_offers_finer_values() -> None:
     assert ex.widgets[0].options == (("0.5", 0.5), ("1", 1.0), ("1.5", 1.5), ("2", 2.0))
     first = ex.image.value
     ex.widgets[0].value = 1.5
-    assert calls == [1.0, 1.5]
+    assert calls == [0.5, 1.5]
     assert ex.image.value != first
     assert "slope = 1.5" in ex.caption.value
 
@@ -142,7 +142,8 @@ def test_repr_is_short_and_stable() -> None:
 
 
 def test_format_value() -> None:
-    assert [format_value(v) for v in [3, 0.1, 1e-5, 2.0, "relu"]] == ["3", "0.1", "1e-05", "2", "relu"]
+    shown = [format_value(v) for v in [3, 0.1, 1e-5, 2.0, "relu"]]
+    assert shown == ["3", "0.1", "1e-05", "2", "relu"]
 
 
 @pytest.mark.parametrize(
@@ -155,7 +156,7 @@ def test_format_value() -> None:
         ({"defaults": {"b": 1}}, ValueError, "defaults name no control"),
         ({"defaults": {"a": 7}}, ValueError, r"defaults\['a'\] = 7 is not one of"),
         ({"budget_bytes": 0}, ValueError, "budget_bytes must be an integer >= 1"),
-        ({"controls": [Control(n, [1]) for n in "abcd"]}, ValueError, "one to three controls"),
+        ({"controls": [Control(n, [1, 2]) for n in "abcd"]}, ValueError, "one to three"),
     ],
 )
 def test_bad_arguments(kwargs: dict, error: type, match: str) -> None:
@@ -177,3 +178,12 @@ def test_bad_arguments(kwargs: dict, error: type, match: str) -> None:
 def test_bad_controls(args: tuple, error: type, match: str) -> None:
     with pytest.raises(error, match=match):
         Control(*args)
+
+
+def test_single_value_controls_are_fixed_in_frames_and_free_when_live() -> None:
+    controls = [Control("slope", [0.5, 2.0]), Control("shift", [1.0], live_values=[0.0, 1.0])]
+    frames = Explorer(line_plot, controls, mode="frames")
+    assert len(frames.widgets) == 1 and frames.frame_count == 2
+    assert all("shift = 1" in text for text in captions(frames))
+    live = Explorer(line_plot, controls, mode="live")
+    assert len(live.widgets) == 2 and live.params["shift"] == 1.0

@@ -67,7 +67,8 @@ def check_same_length(name_a: str, a: object, name_b: str, b: object) -> None:
     """Raise ``ValueError`` unless ``a`` and ``b`` have the same number of rows."""
     if len(a) != len(b):  # type: ignore[arg-type]
         raise ValueError(
-            f"{name_a} and {name_b} must have the same length, got {len(a)} and {len(b)}"  # type: ignore[arg-type]
+            f"{name_a} and {name_b} must have the same length, "
+            f"got {len(a)} and {len(b)}"  # type: ignore[arg-type]
         )
 
 
@@ -82,7 +83,7 @@ def check_number(name: str, value: object) -> float:
 
 
 def check_positive(name: str, value: object, *, allow_zero: bool = False) -> float:
-    """Return ``value`` if it is a positive (or, with ``allow_zero``, non-negative) finite number."""
+    """Return ``value`` if it is a positive (with ``allow_zero``, non-negative) finite number."""
     v = check_number(name, value)
     if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         kind = "a non-negative" if allow_zero else "a positive"

@@ -15,7 +15,6 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -113,7 +112,8 @@ def wait_for_mathjax(page: Page) -> None:
 
 def wait_for_widgets(page: Page) -> int:
     n_views = page.evaluate(
-        "document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length"
+        "document.querySelectorAll("
+        "'script[type=\"application/vnd.jupyter.widget-view+json\"]').length"
     )
     if n_views:
         page.wait_for_function(
@@ -139,7 +139,8 @@ def untypeset_math(page: Page) -> list[str]:
             const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
             while (walker.nextNode()) {
                 const node = walker.currentNode;
-                if (node.parentElement.closest('pre, code, script, style, mjx-container, .math')) continue;
+                const skip = 'pre, code, script, style, mjx-container, .math';
+                if (node.parentElement.closest(skip)) continue;
                 bad.push('TEXT:' + node.textContent);
             }
             return bad;

@@ -1,4 +1,4 @@
-"""Explorers: a function from parameters to a figure, with controls that work with or without a kernel.
+"""Explorers: a figure that follows its controls, with or without a kernel.
 
 An :class:`Explorer` has two modes.
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import itertools
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +40,8 @@ DEFAULT_BUDGET_BYTES = 1_000_000
 #: Most frames one explorer may precompute.
 DEFAULT_MAX_FRAMES = 200
 MODES = ("frames", "live")
+#: Palette size of precomputed frames (see ``nndl_book.plots.figure_to_png``).
+FRAME_COLORS = 64
 
 
 def format_value(value: Any) -> str:
@@ -120,8 +121,9 @@ class Explorer(w.VBox):
     draw : callable
         ``draw(**params)`` returns a Figure or ``(Figure, numbers)``.
     controls : sequence of Control
-        One to three controls in frames mode (the frames are the product of their values);
-        any number in live mode.
+        In frames mode, at most three controls may offer more than one value (the frames are
+        the product of their values); a control with a single value is held fixed there and
+        shown only with a live kernel. Any number of controls in live mode.
     title : str, optional
         Shown above the controls.
     defaults : mapping, optional
@@ -153,7 +155,9 @@ class Explorer(w.VBox):
         debounce: float = 0.15,
     ) -> None:
         if not callable(draw):
-            raise TypeError(f"draw must be a callable returning a Figure, got {type(draw).__name__}")
+            raise TypeError(
+                f"draw must be a callable returning a Figure, got {type(draw).__name__}"
+            )
         controls = list(controls)
         if not controls or not all(isinstance(c, Control) for c in controls):
             raise TypeError("controls must be a non-empty list of Control")
@@ -180,19 +184,22 @@ class Explorer(w.VBox):
         self.params = self._initial(defaults or {}, offered)
 
         if mode == "frames":
-            if len(controls) > 3:
+            self.varying = [c for c in controls if len(c.values) > 1]
+            if len(self.varying) > 3:
                 raise ValueError(
-                    f"controls: frames mode takes one to three controls, got {len(controls)}"
+                    "controls: frames mode takes one to three controls with more than one "
+                    f"value, got {len(self.varying)}"
                 )
-            count = math.prod(len(c.values) for c in controls)
+            count = math.prod(len(c.values) for c in self.varying)
             if count > self.max_frames:
                 raise ValueError(
                     f"controls offer {count} combinations, over max_frames={self.max_frames}; "
                     "offer fewer values"
                 )
-            self.widgets = [c.widget(c.values, self.params[c.name]) for c in controls]
+            self.widgets = [c.widget(c.values, self.params[c.name]) for c in self.varying]
             self.display_area = self._frames_stack(0, {})
         else:
+            self.varying = list(controls)
             self.widgets = [c.widget(offered[c.name], self.params[c.name]) for c in controls]
             self.image = w.Image(format="png")
             self.caption = w.HTML()
@@ -224,10 +231,13 @@ class Explorer(w.VBox):
                 value = defaults[control.name]
                 if value not in list(grid):
                     raise ValueError(
-                        f"defaults[{control.name!r}] = {value!r} is not one of its values {list(grid)}"
+                        f"defaults[{control.name!r}] = {value!r} is not one of its values "
+                        f"{list(grid)}"
                     )
             else:
-                value = grid[(len(grid) - 1) // 2]
+                value = control.values[(len(control.values) - 1) // 2]
+                if value not in list(grid):
+                    value = grid[(len(grid) - 1) // 2]
             params[control.name] = value
         return params
 
@@ -248,18 +258,25 @@ class Explorer(w.VBox):
         return "".join(parts)
 
     def render(self, params: Mapping[str, Any]) -> tuple[bytes, str]:
-        """Draw one frame: PNG bytes and its caption HTML."""
+        """Draw one frame: PNG bytes and its caption HTML.
+
+        Frames kept in the page are reduced to a palette of ``FRAME_COLORS`` colours; a live
+        redraw renders in one quick pass instead.
+        """
+        live = self.mode == "live"
+        png_options: dict[str, Any] = {"exact": False} if live else {"colors": FRAME_COLORS}
         try:
             result = self.draw_function(**params)
         except (ValueError, ArithmeticError) as err:
-            return message_png(str(err), dpi=self.dpi), self.caption_html(params, {})
+            png = message_png(str(err), dpi=self.dpi, **png_options)
+            return png, self.caption_html(params, {})
         fig, numbers = (result, {}) if isinstance(result, Figure) else result
         if not isinstance(fig, Figure):
             raise TypeError(
                 "draw must return a matplotlib Figure or (Figure, numbers), "
                 f"got {type(result).__name__}"
             )
-        return figure_to_png(fig, dpi=self.dpi), self.caption_html(params, numbers)
+        return figure_to_png(fig, dpi=self.dpi, **png_options), self.caption_html(params, numbers)
 
     def _frame(self, params: Mapping[str, Any]) -> w.VBox:
         png, caption = self.render(params)
@@ -276,14 +293,13 @@ class Explorer(w.VBox):
         return frame
 
     def _frames_stack(self, depth: int, fixed: dict[str, Any]) -> w.Widget:
-        control = self.controls[depth]
-        children = []
-        for value in control.values:
-            params = {**fixed, control.name: value}
-            if depth + 1 < len(self.controls):
-                children.append(self._frames_stack(depth + 1, params))
-            else:
-                children.append(self._frame({**self.params, **params}))
+        if depth == len(self.varying):
+            return self._frame({**self.params, **fixed})
+        control = self.varying[depth]
+        children = [
+            self._frames_stack(depth + 1, {**fixed, control.name: value})
+            for value in control.values
+        ]
         index = list(control.values).index(self.params[control.name])
         stack = w.Stack(children, selected_index=index)
         self.links.append(w.jslink((self.widgets[depth], "index"), (stack, "selected_index")))
@@ -315,19 +331,21 @@ class Explorer(w.VBox):
         self.caption.value = caption
 
     def __repr__(self) -> str:
-        grid = " × ".join(str(len(c.values)) for c in self.controls)
+        grid = " × ".join(str(len(c.values)) for c in self.varying) or "1"
         name = self.title or "Explorer"
         if self.mode == "frames":
             return f"{name} ({grid} = {self.frame_count} precomputed frames)"
         return f"{name} (live: {', '.join(c.text for c in self.controls)})"
 
 
-def message_png(message: str, *, dpi: int = 80, size: tuple[float, float] = (5.0, 1.6)) -> bytes:
+def message_png(
+    message: str, *, dpi: int = 80, size: tuple[float, float] = (5.0, 1.6), **png_options: Any
+) -> bytes:
     """A PNG that shows ``message`` in place of a figure (e.g. for an invalid setting)."""
     fig = Figure(figsize=size)
     fig.text(0.5, 0.5, _wrap(message, 60), ha="center", va="center", fontsize=11,
              color="#b2182b", wrap=True)
-    return figure_to_png(fig, dpi=dpi)
+    return figure_to_png(fig, dpi=dpi, **png_options)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -340,11 +358,3 @@ def _wrap(text: str, width: int) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "\n".join(lines)
-
-
-def grid(*controls: Control) -> list[dict[str, Any]]:
-    """Every combination of the controls' static values, in frame order."""
-    return [
-        dict(zip([c.name for c in controls], combo))
-        for combo in itertools.product(*(c.values for c in controls))
-    ]

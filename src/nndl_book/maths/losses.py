@@ -1,0 +1,455 @@
+r"""Losses and their gradients wrt the prediction (NNDL §2.2.2 and ch. 3, Nielsen ch. 3).
+
+Every loss takes ``(prediction, target, reduction="mean")`` and returns a Python float; its
+gradient ``d_<loss>`` takes the same arguments and returns an array shaped like the
+prediction. ``reduction="mean"`` averages as the matching ``torch.nn`` loss does,
+``reduction="sum"`` adds. Inputs must be finite: NaN or inf raises ``ValueError``.
+
+Also here: :func:`softmax`, :func:`log_softmax`, :func:`softmax_jacobian` and :func:`one_hot`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from nndl_book._validate import as_array, check_choice, check_int, check_positive, check_shape
+
+__all__ = [
+    "LOSSES",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "d_binary_cross_entropy",
+    "d_binary_cross_entropy_with_logits",
+    "d_cross_entropy",
+    "d_mae",
+    "d_mse",
+    "d_nll_loss",
+    "get_loss",
+    "log_softmax",
+    "mae",
+    "mse",
+    "nll_loss",
+    "one_hot",
+    "softmax",
+    "softmax_jacobian",
+]
+
+_REDUCTIONS = ("mean", "sum")
+_LOG_CLAMP = -100.0  # torch.nn.BCELoss clamps log(p) and log(1-p) to >= -100
+_BCE_EPS = 1e-12  # torch's BCELoss backward divides by max(p(1-p), 1e-12)
+
+
+# ---------------------------------------------------------------- argument checks
+
+
+def _pair(
+    pred_name: str, pred: object, target_name: str, target: object
+) -> tuple[np.ndarray, np.ndarray]:
+    """Prediction and target as float64 arrays of the same shape."""
+    p = as_array(pred_name, pred)
+    t = as_array(target_name, target)
+    if p.shape != t.shape:
+        raise ValueError(
+            f"{target_name} must have the same shape as {pred_name} {p.shape}, got {t.shape}"
+        )
+    return p, t
+
+
+def _scale(reduction: str, n: int) -> float:
+    """Factor applied to a summed loss: ``1/n`` for ``"mean"``, 1 for ``"sum"``."""
+    check_choice("reduction", reduction, _REDUCTIONS)
+    return 1.0 / n if reduction == "mean" else 1.0
+
+
+def _check_unit_interval(name: str, a: np.ndarray, what: str = "probabilities") -> None:
+    if np.any(a < 0) or np.any(a > 1):
+        raise ValueError(
+            f"{name} must contain {what} in [0, 1], got values in [{a.min():g}, {a.max():g}]"
+        )
+
+
+def _axis(axis: object, ndim: int) -> int:
+    axis = check_int("axis", axis)
+    if not -ndim <= axis < ndim:
+        raise ValueError(
+            f"axis must be in [{-ndim}, {ndim}) for an array of {ndim} dim(s), got {axis}"
+        )
+    return axis
+
+
+def _labels(name: str, labels: object, n_classes: int, n: int | None = None) -> np.ndarray:
+    """Integer class labels of shape (n,) in ``[0, n_classes)``."""
+    if isinstance(labels, (str, bytes)) or labels is None:
+        raise TypeError(
+            f"{name} must be an array of integer class labels, got {type(labels).__name__}"
+        )
+    raw = np.asarray(labels)
+    if raw.dtype.kind == "b" or raw.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be integer class labels, got dtype {raw.dtype}")
+    if raw.ndim != 1:
+        raise ValueError(f"{name} must have 1 dimension(s), got shape {raw.shape}")
+    if raw.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {raw.shape}")
+    if raw.dtype.kind == "f":
+        if not np.all(np.isfinite(raw)):
+            raise ValueError(f"{name} must contain only finite numbers (found NaN or inf)")
+        bad = raw[raw != np.round(raw)]
+        if bad.size:
+            raise ValueError(
+                f"{name} must be integer class labels, got non-integer value {bad[0]:g}"
+            )
+    out = raw.astype(np.int64)
+    if n is not None and out.shape[0] != n:
+        raise ValueError(f"{name} must have one label per row ({n}), got {out.shape[0]}")
+    if out.min() < 0 or out.max() >= n_classes:
+        raise ValueError(
+            f"{name} must be in [0, {n_classes}), got values in [{out.min()}, {out.max()}]"
+        )
+    return out
+
+
+# ---------------------------------------------------------------- regression losses
+
+
+def mse(y_hat: object, y: object, reduction: str = "mean") -> float:
+    r"""Mean squared error :math:`\frac1N \sum_i (\hat y_i - y_i)^2`, as ``torch.nn.MSELoss``.
+
+    Parameters
+    ----------
+    y_hat : array_like, any shape
+        Predictions.
+    y : array_like, same shape as ``y_hat``
+        Targets.
+    reduction : {"mean", "sum"}, default "mean"
+        Average over all :math:`N` entries or add them.
+
+    Returns
+    -------
+    float
+    """
+    p, t = _pair("y_hat", y_hat, "y", y)
+    return float(np.sum((p - t) ** 2) * _scale(reduction, p.size))
+
+
+def d_mse(y_hat: object, y: object, reduction: str = "mean") -> np.ndarray:
+    r""":math:`\partial L/\partial \hat y = 2(\hat y - y)/N` (without :math:`1/N` for ``"sum"``).
+
+    Returns an array of the shape of ``y_hat``.
+    """
+    p, t = _pair("y_hat", y_hat, "y", y)
+    return 2.0 * (p - t) * _scale(reduction, p.size)
+
+
+def mae(y_hat: object, y: object, reduction: str = "mean") -> float:
+    r"""Mean absolute error :math:`\frac1N \sum_i |\hat y_i - y_i|`, as ``torch.nn.L1Loss``.
+
+    Parameters as :func:`mse`. Returns a float.
+    """
+    p, t = _pair("y_hat", y_hat, "y", y)
+    return float(np.sum(np.abs(p - t)) * _scale(reduction, p.size))
+
+
+def d_mae(y_hat: object, y: object, reduction: str = "mean") -> np.ndarray:
+    r""":math:`\operatorname{sign}(\hat y - y)/N`, with :math:`\operatorname{sign}(0) = 0` as torch.
+
+    Returns an array of the shape of ``y_hat``.
+    """
+    p, t = _pair("y_hat", y_hat, "y", y)
+    return np.sign(p - t) * _scale(reduction, p.size)
+
+
+# ---------------------------------------------------------------- binary cross-entropy
+
+
+def binary_cross_entropy(p: object, y: object, reduction: str = "mean") -> float:
+    r"""Binary cross-entropy on probabilities, as ``torch.nn.BCELoss``.
+
+    .. math:: L = -\frac1N \sum_i \big[y_i \log p_i + (1 - y_i)\log(1 - p_i)\big]
+
+    Each logarithm is clamped to :math:`\ge -100` (torch's choice), so :math:`p = 0` or 1
+    gives a large finite loss instead of ``inf``.
+
+    Parameters
+    ----------
+    p : array_like, any shape
+        Predicted probabilities in :math:`[0, 1]`.
+    y : array_like, same shape as ``p``
+        Targets in :math:`[0, 1]` (usually 0 or 1).
+    reduction : {"mean", "sum"}, default "mean"
+
+    Returns
+    -------
+    float
+    """
+    p, t = _pair("p", p, "y", y)
+    _check_unit_interval("p", p)
+    _check_unit_interval("y", t, "targets")
+    scale = _scale(reduction, p.size)
+    with np.errstate(divide="ignore"):
+        log_p = np.maximum(np.log(p), _LOG_CLAMP)
+        log_1mp = np.maximum(np.log1p(-p), _LOG_CLAMP)
+    return float(-np.sum(t * log_p + (1.0 - t) * log_1mp) * scale)
+
+
+def d_binary_cross_entropy(p: object, y: object, reduction: str = "mean") -> np.ndarray:
+    r""":math:`\partial L/\partial p = \frac{p - y}{\max(p(1-p),\ 10^{-12})}\cdot\frac1N`.
+
+    The :math:`10^{-12}` floor is torch's, so the gradient stays finite at :math:`p \in \{0, 1\}`.
+    Returns an array of the shape of ``p``.
+    """
+    p, t = _pair("p", p, "y", y)
+    _check_unit_interval("p", p)
+    _check_unit_interval("y", t, "targets")
+    return (p - t) / np.maximum(p * (1.0 - p), _BCE_EPS) * _scale(reduction, p.size)
+
+
+def binary_cross_entropy_with_logits(z: object, y: object, reduction: str = "mean") -> float:
+    r"""Binary cross-entropy of :math:`\sigma(z)`, as ``torch.nn.BCEWithLogitsLoss``.
+
+    .. math:: L = \frac1N \sum_i \big[\max(z_i, 0) - z_i y_i + \log(1 + e^{-|z_i|})\big]
+
+    which equals :math:`-[y\log\sigma(z) + (1-y)\log(1-\sigma(z))]` but never overflows.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Logits (pre-sigmoid scores).
+    y : array_like, same shape as ``z``
+        Targets in :math:`[0, 1]`.
+    reduction : {"mean", "sum"}, default "mean"
+
+    Returns
+    -------
+    float
+    """
+    z, t = _pair("z", z, "y", y)
+    _check_unit_interval("y", t, "targets")
+    per = np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z)))
+    return float(np.sum(per) * _scale(reduction, z.size))
+
+
+def d_binary_cross_entropy_with_logits(z: object, y: object, reduction: str = "mean") -> np.ndarray:
+    r""":math:`\partial L/\partial z = (\sigma(z) - y)/N`. Array of the shape of ``z``."""
+    z, t = _pair("z", z, "y", y)
+    _check_unit_interval("y", t, "targets")
+    e = np.exp(-np.abs(z))
+    sig = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return (sig - t) * _scale(reduction, z.size)
+
+
+# ---------------------------------------------------------------- softmax
+
+
+def softmax(z: object, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
+    r"""Softmax :math:`\mathrm{softmax}(z)_j = e^{z_j/T} / \sum_k e^{z_k/T}` along ``axis``.
+
+    The maximum is subtracted first (this leaves the result unchanged), so no ``exp``
+    overflows.
+
+    Parameters
+    ----------
+    z : array_like, at least 1-D
+        Scores, e.g. logits of shape (n_samples, n_classes).
+    axis : int, default -1
+        Axis holding the classes.
+    temperature : float, default 1.0
+        :math:`T > 0`; large :math:`T` flattens the distribution, small :math:`T` sharpens it.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``; non-negative, summing to 1 along ``axis``.
+    """
+    z = as_array("z", z)
+    if z.ndim == 0:
+        raise ValueError("z must have at least 1 dimension(s), got shape ()")
+    axis = _axis(axis, z.ndim)
+    temperature = check_positive("temperature", temperature)
+    s = z / temperature
+    e = np.exp(s - np.max(s, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(z: object, axis: int = -1) -> np.ndarray:
+    r"""Log-softmax :math:`z_j - m - \log\sum_k e^{z_k - m}` with :math:`m = \max_k z_k`.
+
+    Parameters
+    ----------
+    z : array_like, at least 1-D
+    axis : int, default -1
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``; finite for any finite ``z``.
+    """
+    z = as_array("z", z)
+    if z.ndim == 0:
+        raise ValueError("z must have at least 1 dimension(s), got shape ()")
+    axis = _axis(axis, z.ndim)
+    s = z - np.max(z, axis=axis, keepdims=True)
+    return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+
+
+def softmax_jacobian(a: object) -> np.ndarray:
+    r"""Jacobian of softmax at the point whose output is ``a``: :math:`\mathrm{diag}(a) - a a^\top`.
+
+    Entry :math:`(i, j)` is :math:`\partial a_i / \partial z_j = a_i(\delta_{ij} - a_j)`.
+
+    Parameters
+    ----------
+    a : array_like, shape (k,)
+        One probability vector (entries in :math:`[0, 1]` summing to 1), e.g. ``softmax(z)``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (k, k)
+        Symmetric; each row and column sums to 0.
+    """
+    a = as_array("a", a, ndim=1)
+    _check_unit_interval("a", a)
+    if abs(a.sum() - 1.0) > 1e-6:
+        raise ValueError(f"a must sum to 1 (a probability vector), got sum {a.sum():g}")
+    return np.diag(a) - np.outer(a, a)
+
+
+# ---------------------------------------------------------------- multi-class losses
+
+
+def one_hot(labels: object, n_classes: int) -> np.ndarray:
+    r"""One-hot encoding: row :math:`i` is the unit vector :math:`e_{y_i}`.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (n,)
+        Class indices in :math:`[0, \text{n\_classes})`.
+    n_classes : int
+        Number of classes :math:`k \ge 1`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, n_classes)
+        float64 zeros with a single 1 per row.
+    """
+    n_classes = check_int("n_classes", n_classes, minimum=1)
+    y = _labels("labels", labels, n_classes)
+    out = np.zeros((y.shape[0], n_classes))
+    out[np.arange(y.shape[0]), y] = 1.0
+    return out
+
+
+def _ce_target(logits: np.ndarray, target: object) -> np.ndarray:
+    """``target`` as an (n, k) matrix of probabilities: labels are one-hot encoded."""
+    n, k = logits.shape
+    if np.ndim(target) == 2:
+        t = as_array("target", target)
+        check_shape("target", t, (n, k))
+        _check_unit_interval("target", t)
+        sums = t.sum(axis=1)
+        if np.any(np.abs(sums - 1.0) > 1e-6):
+            raise ValueError(
+                "target rows must sum to 1 (probabilities or one-hot), got row "
+                f"sums in [{sums.min():g}, {sums.max():g}]"
+            )
+        return t
+    y = _labels("target", target, k, n)
+    return one_hot(y, k)
+
+
+def cross_entropy(logits: object, target: object, reduction: str = "mean") -> float:
+    r"""Softmax cross-entropy on logits, as ``torch.nn.CrossEntropyLoss``.
+
+    .. math:: L = -\frac1n \sum_{i=1}^n \sum_{c=1}^k y_{ic} \log \mathrm{softmax}(z_i)_c
+
+    computed with :func:`log_softmax`, so logits of :math:`\pm 1000` give a finite loss.
+
+    Parameters
+    ----------
+    logits : array_like, shape (n, k)
+        Scores :math:`z` for each of the :math:`k` classes.
+    target : array_like, shape (n,) of int or (n, k) of float
+        Class labels in :math:`[0, k)`, or a matrix of target probabilities (one-hot or soft;
+        each row sums to 1).
+    reduction : {"mean", "sum"}, default "mean"
+        Average over the :math:`n` samples or add them.
+
+    Returns
+    -------
+    float
+    """
+    z = as_array("logits", logits, ndim=2)
+    t = _ce_target(z, target)
+    return float(-np.sum(t * log_softmax(z)) * _scale(reduction, z.shape[0]))
+
+
+def d_cross_entropy(logits: object, target: object, reduction: str = "mean") -> np.ndarray:
+    r""":math:`\partial L/\partial z = (\mathrm{softmax}(z) - y)/n` (rows of :math:`y` sum to 1).
+
+    Returns an array of shape (n, k), like ``logits``.
+    """
+    z = as_array("logits", logits, ndim=2)
+    t = _ce_target(z, target)
+    # softmax(z) * row sum - t: the exact gradient of the loss above (the row sums are 1)
+    return (softmax(z) * t.sum(axis=1, keepdims=True) - t) * _scale(reduction, z.shape[0])
+
+
+def nll_loss(log_probs: object, labels: object, reduction: str = "mean") -> float:
+    r"""Negative log-likelihood :math:`-\frac1n \sum_i \log p_{i, y_i}`, as ``torch.nn.NLLLoss``.
+
+    Parameters
+    ----------
+    log_probs : array_like, shape (n, k)
+        Log-probabilities, e.g. ``log_softmax(logits)``.
+    labels : array_like of int, shape (n,)
+        Class indices in :math:`[0, k)`.
+    reduction : {"mean", "sum"}, default "mean"
+
+    Returns
+    -------
+    float
+    """
+    lp = as_array("log_probs", log_probs, ndim=2)
+    y = _labels("labels", labels, lp.shape[1], lp.shape[0])
+    picked = lp[np.arange(lp.shape[0]), y]
+    return float(-np.sum(picked) * _scale(reduction, lp.shape[0]))
+
+
+def d_nll_loss(log_probs: object, labels: object, reduction: str = "mean") -> np.ndarray:
+    r""":math:`\partial L/\partial \log p_{ic} = -\mathbb{1}[c = y_i]/n`; shape (n, k)."""
+    lp = as_array("log_probs", log_probs, ndim=2)
+    y = _labels("labels", labels, lp.shape[1], lp.shape[0])
+    return -one_hot(y, lp.shape[1]) * _scale(reduction, lp.shape[0])
+
+
+# ---------------------------------------------------------------- registry
+
+LossFn = Callable[..., float]
+GradFn = Callable[..., np.ndarray]
+
+LOSSES: dict[str, tuple[LossFn, GradFn]] = {
+    "mse": (mse, d_mse),
+    "mae": (mae, d_mae),
+    "binary_cross_entropy": (binary_cross_entropy, d_binary_cross_entropy),
+    "binary_cross_entropy_with_logits": (
+        binary_cross_entropy_with_logits,
+        d_binary_cross_entropy_with_logits,
+    ),
+    "cross_entropy": (cross_entropy, d_cross_entropy),
+}
+"""Loss name to ``(loss, gradient)``; both take ``(prediction, target, reduction="mean")``."""
+
+
+def get_loss(name: str) -> tuple[LossFn, GradFn]:
+    """Return ``(loss_fn, grad_fn)`` for ``name``, a key of :data:`LOSSES`.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is not a string.
+    ValueError
+        If ``name`` is unknown; the message lists the valid names.
+    """
+    return LOSSES[check_choice("loss", name, LOSSES)]
