@@ -1,3 +1,66 @@
-from nndl_book.engine.history import History
+"""The numpy engine: layers, an MLP with back-propagation, optimizers, landscapes and a trainer.
 
-__all__ = ["History"]
+Everything is float64 numpy and checked against torch autograd / ``torch.optim`` in the tests.
+"""
+
+from nndl_book.engine.gradcheck import check_gradients, numerical_gradient, relative_error
+from nndl_book.engine.history import History
+from nndl_book.engine.landscapes import (
+    LANDSCAPES,
+    IllConditionedQuadratic,
+    Landscape,
+    Rosenbrock,
+    Saddle,
+    bfgs,
+    get_landscape,
+    newton,
+    run_optimizer,
+    steps_to_converge,
+)
+from nndl_book.engine.layers import Activation, Layer, Linear, PReLU
+from nndl_book.engine.mlp import MLP
+from nndl_book.engine.optim import (
+    OPTIMIZERS,
+    SGD,
+    AdaGrad,
+    Adam,
+    Momentum,
+    Nesterov,
+    Optimizer,
+    RMSProp,
+    make_optimizer,
+)
+from nndl_book.engine.train import accuracy, train
+
+__all__ = [
+    "History",
+    "Layer",
+    "Linear",
+    "Activation",
+    "PReLU",
+    "MLP",
+    "numerical_gradient",
+    "relative_error",
+    "check_gradients",
+    "Optimizer",
+    "SGD",
+    "Momentum",
+    "Nesterov",
+    "AdaGrad",
+    "RMSProp",
+    "Adam",
+    "OPTIMIZERS",
+    "make_optimizer",
+    "Landscape",
+    "IllConditionedQuadratic",
+    "Rosenbrock",
+    "Saddle",
+    "LANDSCAPES",
+    "get_landscape",
+    "run_optimizer",
+    "newton",
+    "bfgs",
+    "steps_to_converge",
+    "train",
+    "accuracy",
+]
