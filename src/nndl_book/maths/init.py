@@ -5,19 +5,19 @@ A weight matrix has shape ``(n_out, n_in)`` as in ``torch.nn.Linear``, so
 1-D shape (a bias vector) both are ``shape[0]``. Random initialisers draw from ``rng``, a
 ``numpy.random.Generator`` or an integer seed; the same seed gives the same matrix.
 
-=================  =================================================================
-initialiser        distribution
-=================  =================================================================
-``zeros``          all 0
-``constant``       all ``value``
-``normal``         :math:`\mathcal N(\mu, \sigma^2)`
-``uniform``        :math:`\mathcal U(\text{low}, \text{high})`
-``xavier_normal``  :math:`\mathcal N(0, \text{gain}^2 \cdot 2/(\text{fan\_in}+\text{fan\_out}))`
-``xavier_uniform`` :math:`\mathcal U(\pm\text{gain}\sqrt{6/(\text{fan\_in}+\text{fan\_out})})`
-``he_normal``      :math:`\mathcal N(0, 2/\text{fan\_in})`
-``he_uniform``     :math:`\mathcal U(\pm\sqrt{6/\text{fan\_in}})`
-``lecun_normal``   :math:`\mathcal N(0, 1/\text{fan\_in})` (Nielsen's improved initialisation)
-=================  =================================================================
+==================  =================================================================
+initialiser         distribution
+==================  =================================================================
+``zeros``           all 0
+``constant``        all ``value``
+``normal``          :math:`\mathcal N(\mu, \sigma^2)`
+``uniform``         :math:`\mathcal U(\text{low}, \text{high})`
+``xavier_normal``   :math:`\mathcal N(0, \text{gain}^2 \cdot 2/(\text{fan\_in}+\text{fan\_out}))`
+``xavier_uniform``  :math:`\mathcal U(\pm\text{gain}\sqrt{6/(\text{fan\_in}+\text{fan\_out})})`
+``he_normal``       :math:`\mathcal N(0, 2/\text{fan\_in})`
+``he_uniform``      :math:`\mathcal U(\pm\sqrt{6/\text{fan\_in}})`
+``lecun_normal``    :math:`\mathcal N(0, 1/\text{fan\_in})` (Nielsen's improved initialisation)
+==================  =================================================================
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Explorer widgets that respond on the static website and with a live kernel."""
+"""Explorer widgets that respond on the static website and with a live kernel.
+
+``Explorer`` and ``Control`` declare an explorer; the ready-made ones live in their own modules:
+``two_moons.two_moons_trainer``, ``activations.activation_explorer``, ``race.optimizer_race`` and
+``initialisation.initialisation_explorer``.
+"""
 
 from nndl_book.widgets.explorer import Control, Explorer, format_value, message_png
 
