@@ -49,6 +49,7 @@ chromium:
 # ---------------------------------------------------------------- the book
 notebooks: $(STAMP)
 	$(PY) tools/notebooks.py execute $(CHAPTERS)
+	$(PY) tools/exercise_index.py
 
 $(HTML)/index.html: $(STAMP) $(ASSETS) _config.yml _toc.yml $(wildcard book/*.md book/*/*.md book/*.bib book/chapters/*.ipynb book/_vendor_static/*)
 	rm -rf _build
@@ -76,6 +77,7 @@ unit: $(STAMP)
 pairing: $(STAMP)
 	@echo "== every chapter's executed notebook matches its source"
 	$(PY) tools/notebooks.py check
+	$(PY) tools/exercise_index.py --check
 
 nbval: $(STAMP)
 	@echo "== nbval: re-run every executed notebook and compare its outputs"
