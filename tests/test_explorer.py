@@ -187,3 +187,27 @@ def test_single_value_controls_are_fixed_in_frames_and_free_when_live() -> None:
     assert all("shift = 1" in text for text in captions(frames))
     live = Explorer(line_plot, controls, mode="live")
     assert len(live.widgets) == 2 and live.params["shift"] == 1.0
+
+
+def test_live_changes_are_debounced_into_one_redraw() -> None:
+    import asyncio
+
+    calls = []
+
+    def draw(slope):
+        calls.append(slope)
+        return line_plot(slope)
+
+    async def scenario() -> Explorer:
+        ex = Explorer(draw, [Control("slope", [0.5, 1.0, 1.5, 2.0])], mode="live",
+                      debounce=0.05)
+        shown = ex.image.value
+        for value in (1.0, 1.5, 2.0):
+            ex.widgets[0].value = value
+        assert ex.image.value == shown  # the last frame stays until the redraw
+        await asyncio.sleep(0.2)
+        return ex
+
+    ex = asyncio.run(scenario())
+    assert calls == [1.0, 2.0]  # the initial draw, then one redraw for the last value
+    assert "slope = 2" in ex.caption.value
