@@ -39,6 +39,12 @@ if "google.colab" in sys.modules:
 # - explain why a stack of linear layers is still one linear map, and why that makes
 #   activation functions necessary.
 
+# %% tags=["remove-cell"]
+# Show figures that end a cell as images (the book's plots do not use pyplot).
+from nndl_book.plots import show_figures_inline
+
+show_figures_inline()
+
 # %%
 import numpy as np
 import torch
@@ -46,6 +52,7 @@ import torch
 from nndl_book.engine import MLP
 from nndl_book.maths.activations import sigmoid
 
+torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
 np.set_printoptions(precision=4, suppress=True)
 rng = np.random.default_rng(2026)

@@ -596,3 +596,18 @@ def test_plot_network_draws_every_neuron_and_weight() -> None:
         plots.plot_network([2, 3, 2, 1], weights=[W[0], np.ones((3, 2)), W[2]])
     with pytest.raises(ValueError, match="sizes must list at least two"):
         plots.plot_network([3])
+
+
+def test_show_figures_inline_registers_a_png_formatter() -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    assert plots.show_figures_inline() is False  # no IPython running here
+    shell = InteractiveShell.instance()
+    try:
+        assert plots.show_figures_inline(dpi=50) is True
+        fig = Figure(figsize=(2, 1))
+        fig.add_subplot().plot([0, 1], [1, 0])
+        data, _ = shell.display_formatter.format(fig)
+        assert data["image/png"].startswith(PNG_SIGNATURE)
+    finally:
+        InteractiveShell.clear_instance()
