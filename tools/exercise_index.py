@@ -3,7 +3,7 @@
     python tools/exercise_index.py          # writes book/appendix/exercises.md
     python tools/exercise_index.py --check  # fails if the page is out of date
 
-An exercise is a sphinx-exercise directive in a chapter's markdown, e.g.
+An exercise is a sphinx-exercise directive in the markdown of a chapter listed in _toc.yml, e.g.
 
     ```{exercise} NNDL 4-8
     :label: ex-02-nndl-4-8
@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import jupytext
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "book" / "appendix" / "exercises.md"
@@ -34,9 +35,17 @@ def number_key(number: str | None) -> tuple:
     return tuple(int(p) for p in number.split("-"))
 
 
+def chapters_in_toc() -> list[str]:
+    """Stems of the chapters the table of contents publishes, in order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    return [Path(f).name for f in files if f.startswith("book/chapters/")]
+
+
 def collect() -> list[dict[str, str]]:
     found = []
-    for source in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.py")):
+    for stem in chapters_in_toc():
+        source = ROOT / "chapters" / f"{stem}.py"
         nb = jupytext.read(source, fmt="py:percent")
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         heading = CHAPTER_TITLE.search(text)

@@ -95,8 +95,8 @@ class PageLog:
 def open_page(browser: Browser, server: str, rel: str) -> tuple[Page, PageLog]:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     log = PageLog(page, server)
-    page.goto(f"{server}/{rel}", wait_until="load", timeout=30_000)
-    page.wait_for_load_state("networkidle", timeout=30_000)
+    page.goto(f"{server}/{rel}", wait_until="load", timeout=90_000)
+    page.wait_for_load_state("networkidle", timeout=90_000)
     return page, log
 
 
@@ -105,7 +105,7 @@ def wait_for_mathjax(page: Page) -> None:
     if not has_math:
         return
     page.wait_for_function(
-        "window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000
+        "window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60_000
     )
     page.evaluate("MathJax.startup.promise")
 
@@ -119,7 +119,7 @@ def wait_for_widgets(page: Page) -> int:
         page.wait_for_function(
             """(n) => document.querySelectorAll('.widget-subarea > .jupyter-widgets,'
                      + ' .widget-subarea > .lm-Widget').length >= n""",
-            arg=n_views, timeout=30_000,
+            arg=n_views, timeout=90_000,
         )
     return n_views
 
