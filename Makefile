@@ -14,7 +14,10 @@ STAMP := $(VENV)/.installed
 ASSETS := book/_vendor_static/vendor/.installed
 HTML := _build/html
 CHAPTERS ?=
+NBVAL_TARGETS := $(if $(CHAPTERS),$(patsubst %,book/chapters/%.ipynb,$(CHAPTERS)),book/chapters)
 NBVAL_SANITIZE := tests/nbval_sanitize.cfg
+# The environment notebooks are executed in (tools/notebooks.py KERNEL_ENV).
+KERNEL_ENV := NNDL_BOOK_FRAMES=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: help venv assets notebooks book serve test lint unit pairing nbval site browser \
         chromium bench clean
@@ -23,6 +26,7 @@ help:
 	@echo "make book       build the website into $(HTML) (creates .venv on first use)"
 	@echo "make test       every check: lint, unit tests, pairing, nbval, strict build, browser"
 	@echo "make notebooks  execute chapters/*.py into book/chapters/*.ipynb (CHAPTERS=01_forward_propagation for one)"
+	@echo "make nbval      re-run the executed notebooks and compare outputs (CHAPTERS=... for some)"
 	@echo "make serve      serve the built website on http://127.0.0.1:8000"
 	@echo "make bench      speed figures of the package and the widgets"
 
@@ -81,8 +85,8 @@ pairing: $(STAMP)
 
 nbval: $(STAMP)
 	@echo "== nbval: re-run every executed notebook and compare its outputs"
-	NNDL_BOOK_FRAMES=1 $(BIN)/pytest --nbval --nbval-current-env \
-	  --nbval-sanitize-with=$(NBVAL_SANITIZE) book/chapters -q -p no:cacheprovider
+	$(KERNEL_ENV) $(BIN)/pytest --nbval --nbval-current-env \
+	  --nbval-sanitize-with=$(NBVAL_SANITIZE) $(NBVAL_TARGETS) -q -p no:cacheprovider
 
 site: $(STAMP) $(ASSETS)
 	@echo "== strict website build from scratch (-W -n --keep-going)"

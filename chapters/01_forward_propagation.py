@@ -266,11 +266,12 @@ theta = np.deg2rad(30)
 def neuron_picture(activation, weight, bias):
     z = weight * (G1 * np.cos(theta) + G2 * np.sin(theta)) + bias
     a = get_activation(activation)(z)
-    fig = Figure(figsize=(4.6, 3.4), layout="constrained")
-    ax = fig.add_subplot()
-    mesh = ax.pcolormesh(G1, G2, a, cmap="viridis", shading="auto")
+    fig = Figure(figsize=(4.6, 3.4))
+    ax = fig.add_axes((0.13, 0.14, 0.62, 0.76))
+    cax = fig.add_axes((0.8, 0.14, 0.04, 0.76))
+    image = ax.imshow(a, extent=(-3, 3, -3, 3), origin="lower", cmap="viridis", aspect="auto")
     ax.contour(G1, G2, z, levels=[0.0], colors="white", linestyles="--")
-    fig.colorbar(mesh, ax=ax, label="activation $a$")
+    fig.colorbar(image, cax=cax, label="activation $a$")
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=f"{activation}: $w$ = {weight}, $b$ = {bias}")
     return fig, {"a at origin": float(get_activation(activation)(np.array(bias)))}
 

@@ -3,8 +3,9 @@
     python tools/notebooks.py execute [NAME ...]   # chapters/NAME.py -> book/chapters/NAME.ipynb
     python tools/notebooks.py check                # every chapter's notebook holds the same cells
 
-Execution runs in a fresh kernel from ``book/chapters`` with ``NNDL_BOOK_FRAMES=1`` so explorer
-widgets store precomputed frames, and keeps the widget state so the static page can show them.
+Execution runs in a fresh kernel from ``book/chapters`` with ``KERNEL_ENV`` (explorer widgets
+store precomputed frames; BLAS uses one thread), and keeps the widget state so the static page
+can show them. ``make nbval`` runs the notebooks with the same environment.
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ SOURCES = ROOT / "chapters"
 NOTEBOOKS = ROOT / "book" / "chapters"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 TIMEOUT = 300
+#: The kernel's environment: explorers store frames; BLAS runs on one thread, which is faster
+#: for the book's small matrices and keeps results identical from run to run.
+KERNEL_ENV = {
+    "NNDL_BOOK_FRAMES": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
 
 
 def chapter_sources(names: list[str] | None = None) -> list[Path]:
@@ -60,8 +69,8 @@ def execute(source: Path) -> float:
     """Execute one chapter into its notebook; return the execution time in seconds."""
     nb = read_source(source)
     NOTEBOOKS.mkdir(parents=True, exist_ok=True)
-    env_before = os.environ.get("NNDL_BOOK_FRAMES")
-    os.environ["NNDL_BOOK_FRAMES"] = "1"
+    env_before = {key: os.environ.get(key) for key in KERNEL_ENV}
+    os.environ.update(KERNEL_ENV)
     try:
         client = NotebookClient(
             nb,
@@ -75,10 +84,11 @@ def execute(source: Path) -> float:
         client.execute()
         elapsed = time.perf_counter() - start
     finally:
-        if env_before is None:
-            os.environ.pop("NNDL_BOOK_FRAMES", None)
-        else:
-            os.environ["NNDL_BOOK_FRAMES"] = env_before
+        for key, value in env_before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
     target = notebook_for(source)

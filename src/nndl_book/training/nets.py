@@ -185,8 +185,10 @@ def build_mlp(
     layers: list[nn.Module] = []
     last = len(widths) - 2
     for i, (n_in, n_out) in enumerate(pairwise(widths)):
-        # skip_init allocates without running torch's initialiser (which would use global RNG).
-        linear = nn.utils.skip_init(nn.Linear, n_in, n_out, bias=bool(bias))
+        # torch's own initialiser draws from the global RNG: let it, then restore that state, and
+        # draw the real initial values from ``gen`` (nn.utils.skip_init does the same, slowly).
+        with torch.random.fork_rng(devices=[]):
+            linear = nn.Linear(n_in, n_out, bias=bool(bias))
         with torch.no_grad():
             initialise(linear.weight, linear.bias, gen)
         layers.append(linear)

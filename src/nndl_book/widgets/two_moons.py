@@ -1,4 +1,18 @@
-"""The two-moons trainer: an MLP trained by the numpy engine, its boundary and loss curves."""
+"""The two-moons trainer: train a small MLP with the numpy engine, draw its boundary and losses.
+
+:func:`draw_two_moons` trains an MLP on the two-moons training set by full-batch gradient
+descent (:func:`nndl_book.engine.train.train`, logits and binary cross-entropy), and draws two
+panels: the probability the network gives to class 1 over the plane, with its decision boundary
+and the training (filled) and development (hollow) points; and the training and development
+loss per epoch, with the epoch of the lowest development loss marked. A run whose loss becomes
+infinite or NaN is not an error: the figure says "diverged at epoch k". :func:`two_moons_trainer`
+wraps it in an :class:`~nndl_book.widgets.explorer.Explorer`.
+
+The figure is built for live redraws, where training, drawing and PNG encoding happen on every
+change of a control: fixed panel positions instead of a layout engine (which would measure every
+text on every draw), the probability as a banded image instead of filled contours, no ticks on
+the data panel, and as few texts as the figure can do with (each costs about a millisecond).
+"""
 
 from __future__ import annotations
 
@@ -6,28 +20,171 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb
 from matplotlib.figure import Figure
 
+from nndl_book._validate import check_choice, check_int, check_positive
 from nndl_book.data import make_moons, train_dev_test_split
 from nndl_book.engine import MLP
 from nndl_book.engine.train import accuracy, train
-from nndl_book.plots import (
-    plot_decision_boundary,
-    plot_history,
-)
+from nndl_book.plots import PALETTE
 from nndl_book.widgets.explorer import Control, Explorer
+
+__all__ = ["HIDDEN_ACTIVATIONS", "draw_two_moons", "moons_split", "two_moons_trainer"]
+
+#: Hidden activations offered by the trainer (names of ``nndl_book.maths.activations``).
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
+_HE_INIT = ("relu", "leaky_relu", "elu", "gelu")
+
+_BLUE, _VERMILLION = PALETTE[0], PALETTE[1]
+_GREY, _WARN = "#7f7f7f", PALETTE[1]
+_FIGSIZE = (7.0, 2.9)
+# Panel rectangles (left, bottom, width, height) in figure fractions, set by hand: a layout
+# engine would measure every text on every redraw, which costs more than the drawing itself.
+_DATA_BOX = (0.015, 0.035, 0.47, 0.84)
+_LOSS_BOX = (0.585, 0.165, 0.4, 0.71)
+_GRID = 72  # probability evaluated on a _GRID x _GRID lattice, smoothed by the image
+_BANDS = 10
+
+
+def _band_colours(n: int) -> ListedColormap:
+    """``n`` bands from light blue (P = 0) through white to light vermillion (P = 1)."""
+    blue, red = np.array(to_rgb(_BLUE)), np.array(to_rgb(_VERMILLION))
+    colours = []
+    for t in (np.arange(n) + 0.5) / n:
+        end, s = (blue, 1 - 2 * t) if t < 0.5 else (red, 2 * t - 1)
+        amount = 0.55 * s  # how far from white: at most 55 % of the full colour
+        colours.append(tuple(1 - amount * (1 - end)))
+    return ListedColormap(colours)
+
+
+_CMAP = _band_colours(_BANDS)
+_NORM = BoundaryNorm(np.linspace(0.0, 1.0, _BANDS + 1), _BANDS)
 
 
 @lru_cache(maxsize=4)
-def moons_split(seed: int = 0, n_samples: int = 200, noise: float = 0.25):
-    """The two-moons data of the trainer: ``(X_train, y_train), (X_dev, y_dev)``."""
+def moons_split(
+    seed: int = 0, n_samples: int = 200, noise: float = 0.25
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The trainer's data: two moons split 60/20/20, of which the first two parts are returned.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of :func:`~nndl_book.data.make_moons` and of the split.
+    n_samples : int, default 200
+        Points before the split (120 train, 40 dev and 40 test with the default).
+    noise : float, default 0.25
+        Standard deviation of the noise of ``make_moons``.
+
+    Returns
+    -------
+    ((X_train, y_train), (X_dev, y_dev))
+        ``X`` of shape ``(n, 2)`` float64, ``y`` of shape ``(n,)`` int64 in {0, 1}. The arrays
+        are cached and shared: do not modify them.
+    """
     X, y = make_moons(n_samples, noise=noise, rng=seed)
     split = train_dev_test_split(X, y, fractions=(0.6, 0.2, 0.2), rng=seed)
     return split.train, split.dev
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+@lru_cache(maxsize=4)
+def _lattice(data_seed: int) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """Grid points (``_GRID**2``, 2) covering the data with a margin, and their extent."""
+    (X, _), (X_dev, _) = moons_split(data_seed)
+    both = np.vstack([X, X_dev])
+    lo, hi = both.min(axis=0) - 0.35, both.max(axis=0) + 0.35
+    gx, gy = np.linspace(lo[0], hi[0], _GRID), np.linspace(lo[1], hi[1], _GRID)
+    xx, yy = np.meshgrid(gx, gy)
+    grid = np.column_stack([xx.ravel(), yy.ravel()])
+    grid.setflags(write=False)
+    return grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
+
+
+def _check(hidden: object, depth: object, activation: object, lr: object, epochs: object,
+           seed: object, data_seed: object) -> None:
+    check_int("hidden", hidden, minimum=1)
+    if check_int("depth", depth) < 1:
+        raise ValueError(f"depth must be at least 1 hidden layer, got {depth}")
+    check_choice("activation", activation, HIDDEN_ACTIVATIONS)
+    check_positive("lr", lr)
+    check_int("epochs", epochs, minimum=1)
+    check_int("seed", seed)
+    check_int("data_seed", data_seed)
+
+
+def _points(ax: Any, X: np.ndarray, y: np.ndarray, *, hollow: bool) -> None:
+    for k, marker in ((0, "o"), (1, "s")):
+        pts = X[y == k]
+        colour = PALETTE[k]
+        if hollow:
+            ax.scatter(pts[:, 0], pts[:, 1], s=24, marker=marker, facecolors="white",
+                       edgecolors=colour, linewidths=1.3, zorder=3)
+        else:
+            ax.scatter(pts[:, 0], pts[:, 1], s=22, marker=marker, color=colour,
+                       edgecolors="white", linewidths=0.5, zorder=3)
+
+
+def _loss_panel(ax: Any, history: Any, epochs: int) -> None:
+    """Train and dev loss per epoch, the key written in the title row instead of a legend."""
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=8, length=3, pad=2)
+    train_loss, dev_loss = np.asarray(history.train_loss), np.asarray(history.dev_loss)
+    losses = np.concatenate([train_loss, dev_loss])
+    low, high = (float(losses.min()), float(losses.max())) if losses.size else (0.5, 1.0)
+    log = low > 0 and high / low > 30  # e.g. a diverging run: decades matter, not values
+    if log:  # plot log10(loss) on a linear axis: a log axis up to 1e300 overflows
+        train_loss, dev_loss = np.log10(train_loss), np.log10(dev_loss)
+        bottom, top = np.floor(np.log10(low)), np.ceil(np.log10(high))
+        step = next(d for d in (1, 2, 5, 10, 20, 50, 100, 200) if (top - bottom) / d <= 4)
+        ticks = np.arange(np.ceil(bottom / step), np.floor(top / step) + 1) * step
+        labels = [_power_of_ten(t) for t in ticks]
+    else:
+        bottom, top = 0.0, _nice_top(high)
+        ticks = np.array([0.0, top / 2, top])
+        labels = [f"{v:g}" for v in ticks]
+    ax.plot(np.arange(1, train_loss.size + 1), train_loss, color=_BLUE, lw=1.6)
+    ax.plot(np.arange(1, dev_loss.size + 1), dev_loss, color=_VERMILLION, lw=1.6)
+    ax.set_ylim(bottom, top)
+    ax.set_yticks(ticks, labels)
+    ax.set_xlim(0, epochs)
+    # two tick labels, the unit in the last one: every text costs about a millisecond per draw
+    ax.set_xticks([0, epochs], ["0", f"{epochs} epochs"])
+    ax.get_xticklabels()[-1].set_horizontalalignment("right")
+    key = {"transform": ax.transAxes, "va": "bottom", "fontsize": 8.5}
+    ax.text(0.0, 1.03, "loss (log scale)" if log else "loss", fontsize=10, ha="left",
+            transform=ax.transAxes, va="bottom")
+    ax.text(0.6, 1.03, "train", color=_BLUE, ha="right", **key)
+    ax.text(0.62, 1.03, "dev", color=_VERMILLION, ha="left", **key)
+    if history.diverged:
+        ax.axvline(history.diverged_at, color=_WARN, ls="--", lw=1.4)
+        ax.text(0.97, 0.5, f"diverged at\nepoch {history.diverged_at}", color=_WARN,
+                fontweight="bold", transform=ax.transAxes, ha="right", va="center",
+                fontsize=9)
+    elif history.best_epoch is not None:
+        ax.axvline(history.best_epoch, color=_GREY, ls=":", lw=1.3)
+        ax.text(1.0, 1.03, "⋮ best dev", color="#555555", ha="right", **key)
+
+
+def _loss_text(value: float) -> str:
+    return f"{value:.4f}" if value < 1e4 else f"{value:.3g}"
+
+
+def _power_of_ten(exponent: float) -> str:
+    e = int(exponent)
+    return f"{10.0**e:g}" if -3 <= e <= 3 else f"1e{e}"
+
+
+def _nice_top(value: float) -> float:
+    """Upper y limit: 1, 2 or 5 times a power of ten, at least ``value`` (which is > 0)."""
+    if not value > 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    for factor in (1.0, 2.0, 5.0, 10.0):
+        if factor * power >= value:
+            return float(factor * power)
+    return float(10 * power)  # pragma: no cover - the loop always returns
 
 
 def draw_two_moons(
@@ -37,74 +194,103 @@ def draw_two_moons(
     lr: float = 1.0,
     epochs: int = 300,
     seed: int = 0,
+    data_seed: int = 0,
 ) -> tuple[Figure, dict[str, Any]]:
-    """Train an MLP on two moons with full-batch gradient descent; draw boundary and loss.
+    """Train an MLP on two moons by full-batch gradient descent; draw its boundary and losses.
 
     Parameters
     ----------
-    hidden : int
-        Units per hidden layer.
-    depth : int
-        Number of hidden layers.
-    activation : str
-        Hidden activation name.
-    lr : float
-        Learning rate of gradient descent.
-    epochs : int
-        Full-batch epochs.
-    seed : int
-        Seed of the data and of the initial weights.
+    hidden : int, default 5
+        Units per hidden layer, at least 1.
+    depth : int, default 1
+        Number of hidden layers, at least 1.
+    activation : str, default "tanh"
+        Hidden activation, one of :data:`HIDDEN_ACTIVATIONS`. Weights start He-uniform for the
+        ReLU family and GELU, Xavier-uniform for sigmoid and tanh; biases start at zero.
+    lr : float, default 1.0
+        Learning rate of gradient descent (positive).
+    epochs : int, default 300
+        Number of full-batch steps, at least 1.
+    seed : int, default 0
+        Seed of the initial weights.
+    data_seed : int, default 0
+        Seed of the data (:func:`moons_split`).
 
     Returns
     -------
     (Figure, dict)
-        The decision boundary and loss curves; train and dev accuracy and the final loss.
+        The figure (7.0 x 2.9 inches) and the numbers for the caption: train and dev accuracy
+        and the final train loss, or the epoch at which the loss diverged.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For an invalid setting (e.g. ``depth=0``); an explorer shows the message instead.
     """
-    if depth < 1:
-        raise ValueError(f"depth must be at least 1 hidden layer, got {depth}")
-    (X, y), (X_dev, y_dev) = moons_split(seed)
+    _check(hidden, depth, activation, lr, epochs, seed, data_seed)
+    (X, y), (X_dev, y_dev) = moons_split(data_seed)
     sizes = [2] + [hidden] * depth + [1]
-    init = "he_uniform" if activation in ("relu", "leaky_relu", "elu") else "xavier_uniform"
+    init = "he_uniform" if activation in _HE_INIT else "xavier_uniform"
     model = MLP(sizes, activation, init=init, rng=seed)
     history = train(model, X, y, lr=lr, epochs=epochs, dev=(X_dev, y_dev))
-    fig = Figure(figsize=(7.2, 3.0), layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=[1.05, 1])
-    title = f"{depth}×{hidden} {activation}, lr {lr:g}"
+
+    fig = Figure(figsize=_FIGSIZE)
+    data_ax = fig.add_axes(_DATA_BOX)
+    loss_ax = fig.add_axes(_LOSS_BOX)
+    grid, extent = _lattice(data_seed)
+    data_ax.set(xticks=[], yticks=[], xlim=extent[:2], ylim=extent[2:], aspect="equal")
+    data_ax.set_anchor("W")
+    arch = "–".join(str(s) for s in sizes)
+    # Titles as plain texts: Axes.set_title re-measures the axes on every draw to place itself.
+    data_ax.text(0.0, 1.025, f"{arch} {activation}, lr {lr:g}, {epochs} epochs", fontsize=10,
+                 transform=data_ax.transAxes, ha="left", va="bottom")
     if history.diverged:
-        left.text(0.5, 0.5, f"diverged at epoch {history.diverged_at}\n(no boundary to draw)",
-                  ha="center", va="center", color="#b2182b", fontsize=11,
-                  transform=left.transAxes)
-        left.set(xticks=[], yticks=[], title=title)
+        data_ax.set_facecolor("#f2f2f2")
+        data_ax.text(0.5, 0.5, f"diverged at epoch {history.diverged_at}\n(loss overflowed)",
+                     transform=data_ax.transAxes, ha="center", va="center", color=_WARN,
+                     fontsize=10, fontweight="bold", zorder=4,
+                     bbox={"boxstyle": "round", "fc": "white", "ec": _WARN, "alpha": 0.9})
         numbers: dict[str, Any] = {"diverged at epoch": history.diverged_at}
     else:
-        plot_decision_boundary(lambda P: _sigmoid(model.forward(P)), X, y, ax=left,
-                               title=title, resolution=80)
+        with np.errstate(all="ignore"):
+            z = model.forward(grid).reshape(_GRID, _GRID)
+            p = 0.5 * (1.0 + np.tanh(0.5 * z))  # sigmoid without overflow
+        data_ax.imshow(p, extent=extent, origin="lower", cmap=_CMAP, norm=_NORM,
+                       interpolation="bilinear", interpolation_stage="data", aspect="auto")
+        if np.nanmin(p) < 0.5 < np.nanmax(p):
+            data_ax.contour(p, levels=[0.5], extent=extent, colors="black", linewidths=1.4)
         numbers = {
-            "train accuracy": round(accuracy(model, X, y), 3),
-            "dev accuracy": round(accuracy(model, X_dev, y_dev), 3),
-            "final train loss": round(history.train_loss[-1], 4),
+            "train accuracy": f"{accuracy(model, X, y):.3f}",
+            "dev accuracy": f"{accuracy(model, X_dev, y_dev):.3f}",
+            "final train loss": _loss_text(history.train_loss[-1]),
+            "lowest dev loss at epoch": history.best_epoch,
         }
-    plot_history(history, metric=False, ax=right, title="loss")
+    _points(data_ax, X, y, hollow=False)
+    _points(data_ax, X_dev, y_dev, hollow=True)
+    data_ax.text(0.015, 0.02, "filled: train   hollow: dev", transform=data_ax.transAxes,
+                 fontsize=7.5, color="#444444", ha="left", va="bottom", zorder=5,
+                 bbox={"boxstyle": "square,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.8})
+    _loss_panel(loss_ax, history, epochs)
     return fig, numbers
 
 
 def two_moons_trainer(**kwargs: Any) -> Explorer:
-    """Explorer: hidden units, depth, activation, learning rate, epochs → boundary and loss.
+    """Explorer: hidden units, activation, learning rate (and with a kernel: depth, epochs, seed).
 
-    On the static page the grid is hidden units × activation × learning rate (one hidden layer,
-    300 epochs); with a kernel every control is free.
+    On the static page the grid is hidden units (2, 5) × activation (sigmoid, tanh, relu) ×
+    learning rate (0.1, 1, 10, 1000) for one hidden layer and 300 epochs: 24 frames, among
+    them a ReLU network that diverges at learning rate 1000. With a kernel every control is
+    free. Keyword arguments go to :class:`~nndl_book.widgets.explorer.Explorer`.
     """
     controls = [
-        Control("hidden", [2, 8], label="hidden units", live_values=[1, 2, 3, 5, 8, 16, 32]),
+        Control("hidden", [2, 5], label="hidden units", live_values=[1, 2, 3, 5, 8, 16, 32]),
+        Control("activation", ["sigmoid", "tanh", "relu"], live_values=list(HIDDEN_ACTIVATIONS)),
+        Control("lr", [0.1, 1.0, 10.0, 1000.0], label="learning rate",
+                live_values=[0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0]),
         Control("depth", [1], label="hidden layers", live_values=[1, 2, 3, 4]),
-        Control("activation", ["sigmoid", "tanh", "relu"],
-                live_values=["sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu"]),
-        Control("lr", [0.1, 1.0, 10.0, 100.0], label="learning rate",
-                live_values=[0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]),
-        Control("epochs", [300], live_values=[50, 100, 300, 1000, 3000]),
+        Control("epochs", [300], live_values=[30, 100, 300, 1000, 3000]),
+        Control("seed", [0], label="initialisation seed", live_values=[0, 1, 2, 3, 4]),
     ]
     kwargs.setdefault("title", "Two moons: train an MLP")
-    kwargs.setdefault("defaults", {"hidden": 8, "activation": "tanh", "lr": 1.0})
+    kwargs.setdefault("defaults", {"hidden": 5, "activation": "tanh", "lr": 1.0})
     return Explorer(draw_two_moons, controls, **kwargs)
-
-
