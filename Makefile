@@ -7,6 +7,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
+# Where to get torch's CPU build when the default index would bring a CUDA build, e.g.
+# make book TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
 VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
@@ -33,6 +36,9 @@ help:
 # ---------------------------------------------------------------- environment
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@if [ -n "$(TORCH_INDEX)" ]; then \
+	  $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt torch \
+	    --index-url "$(TORCH_INDEX)"; fi
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[book,test]"
 	@touch $@
 
