@@ -51,7 +51,7 @@ $(ASSETS): package.json package-lock.json tools/assets.sh
 assets: $(ASSETS)
 
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@[ -n "$${CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser test"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
