@@ -15,15 +15,6 @@ from nndl_book.maths import activations as A
 RTOL, ATOL = 1e-8, 1e-12
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny tensors: one thread avoids thread-pool overhead on a busy machine; restored after."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def xs(lo=-30.0, hi=30.0, avoid=()):
     """float64 arrays of 1 or 2 dims, avoiding the kink points ``avoid``."""
     element = st.floats(lo, hi, allow_nan=False).filter(lambda v: v not in avoid)

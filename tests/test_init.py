@@ -11,15 +11,6 @@ from nndl_book.maths import init as I
 N_OUT, N_IN = 200, 400  # non-square, so fan_in and fan_out cannot be confused
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny tensors: one thread avoids thread-pool overhead on a busy machine; restored after."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 # name, kwargs, theoretical std for shape (n_out, n_in)
 STDS = {
     "normal": ({"std": 0.5}, lambda n_out, n_in: 0.5),

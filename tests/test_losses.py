@@ -15,15 +15,6 @@ SETTINGS = settings(max_examples=50, deadline=None)
 REDUCTIONS = st.sampled_from(["mean", "sum"])
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny tensors: one thread avoids thread-pool overhead on a busy machine; restored after."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def floats(lo, hi):
     return st.floats(lo, hi, allow_nan=False)
 

@@ -14,15 +14,6 @@ from nndl_book.training.metrics import batched_accuracy
 from nndl_book.training.progress import PLAIN_TEXT
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny networks run fastest on one thread (and do not stall on a busy machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def moons():
     X, y = data.make_moons(200, noise=0.1, rng=0)
