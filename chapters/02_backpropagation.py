@@ -42,8 +42,8 @@ if "google.colab" in sys.modules:
 #   \delta^{(l)} (\mathbf a^{(l-1)})^\top$ and
 #   $\delta^{(l)} = f_l'(\mathbf z^{(l)}) \odot (W^{(l+1)})^\top \delta^{(l+1)}$, for one example
 #   and for a batch;
-# - carry out a forward and backward pass of a small network by hand, and find the slip in
-#   someone else's;
+# - carry out a forward and backward pass of a small network by hand, and check a published
+#   answer against your own;
 # - compare numerical, symbolic and automatic differentiation, and check a gradient by finite
 #   differences;
 # - explain why a network must not start with all weights equal (NNDL exercise 4-8).
@@ -313,6 +313,10 @@ print(f"net_o2 = {net_o2:.6f}   o2 = {o2:.6f}")
 print(f"e = ({o1:.6f} - {y1})^2 + ({o2:.6f} - {y2})^2 = {e:.6f}")
 glue("e_worked", float(e), display=False)
 
+# %% [markdown]
+# The figure shows the network after the forward pass: each weight on its edge (drawn thicker
+# for a larger weight) and each neuron's value inside it.
+
 # %%
 from nndl_book.plots import plot_network
 
@@ -467,7 +471,7 @@ print(f"e before the step: {e:.6f}   after: {e_after:.6f}")
 # %% [markdown]
 # ### The published e = 0.3532 is wrong
 #
-# A published solution of this exercise gives the initial error as $e = 0.3532$. Our value,
+# A published solution of this example gives the initial error as $e = 0.3532$. Our value,
 # $e =$ {glue:text}`e_worked:.4f`, comes out of three independent computations (scalar code by
 # hand, the matrix form, PyTorch), and later in this chapter a fourth (sympy); it is the right
 # one. To find where the published arithmetic may have gone wrong, we recompute $e$ with the
@@ -541,19 +545,21 @@ glue("closest_pair", pairs[0][0], display=False)
 
 # %% [markdown]
 # The two terms of the error show what the published computation must have got wrong. The
-# $o_1$ term alone already exceeds 0.3532, so the published $o_1$ must be smaller than ours;
-# if its $o_2$ was right, we can solve for the $o_1$ it used:
+# $o_1$ term alone already exceeds 0.3532, so the published $o_1$ must be closer to its target
+# than ours; if its $o_2$ was right, we can solve for the $o_1$ it used:
 
 # %%
 term_o1, term_o2 = (o1 - y1) ** 2, (o2 - y2) ** 2
 o1_needed = y1 + np.sqrt(published_e - term_o2)
 print(f"(o1 - y1)^2 = {term_o1:.4f}   (o2 - y2)^2 = {term_o2:.4f}   sum = {e:.4f}")
 print(f"with o2 as computed, e = {published_e} needs o1 = {o1_needed:.4f}, "
-      f"i.e. net_o1 = {np.log(o1_needed / (1 - o1_needed)):.4f} instead of {net_o1:.4f}")
+      f"i.e. net_o1 = {np.log(o1_needed / (1 - o1_needed)):.4f} instead of {net_o1:.4f} "
+      f"({1 - np.log(o1_needed / (1 - o1_needed)) / net_o1:.0%} lower)")
 
 # %% [markdown]
 # So the published forward pass went wrong at $o_1$ or before it, by much more than a rounding
-# in the last digit: the net input of $o_1$ would have to be about a quarter lower. None of the
+# in the last digit: the net input of $o_1$ would have to be lower by the share printed above.
+# None of the
 # usual slips accounts for it. The nearest single slip (top of the first table) gives
 # $e =$ {glue:text}`closest_single:.4f` and the nearest pair gives
 # {glue:text}`closest_pair:.4f`; neither is 0.3532. We therefore cannot say which step of the
@@ -635,9 +641,9 @@ fig
 # about {glue:text}`best_eps_forward:.0e` for the forward difference and
 # {glue:text}`best_eps_central:.0e` for the central one, where the two errors balance (the
 # balance point scales like $\sqrt{u}$ for the forward and like $\sqrt[3]{u}$ for the central
-# difference), and even there the result keeps only part of the sixteen digits. Two more drawbacks: one partial derivative costs
-# one or two extra forward passes, so the gradient of $P$ parameters costs $P$ or $2P$ passes;
-# and the answer is never exact.
+# difference), and even there the result keeps only part of the sixteen digits. Two more
+# drawbacks: one partial derivative costs one or two extra forward passes, so the gradient of
+# $P$ parameters costs about $P$ or $2P$ passes; and the answer is never exact.
 #
 # ### Symbolic: differentiate the formula
 #
@@ -691,8 +697,8 @@ print("operations: e", sp.count_ops(s_e), "| de/dw5", sp.count_ops(s_de_dw5),
 # The derivative with respect to a first-layer weight is several times longer than $e$ itself,
 # because the chain rule copies the shared pieces ($o_1$, $o_2$, $h_1$) into every term.
 # This *expression swell* grows with depth, and evaluating the expression as it stands
-# recomputes every copy. Backpropagation is the same chain rule, but it computes each shared piece (each
-# $\delta$) once, as a number, and reuses it.
+# recomputes every copy. Backpropagation is the same chain rule, but it computes each shared
+# piece (each $\delta$) once, as a number, and reuses it.
 #
 # ### Automatic differentiation
 #
@@ -756,11 +762,11 @@ print("our backward:")
 check(backward)
 
 # %% [markdown]
-# All four relative errors are below $10^{-7}$, the rule of thumb for a correct backward
-# pass: with $\epsilon = 10^{-6}$ the central differences themselves are accurate only to
-# about that level, as the previous section showed. A check is only worth something if it
-# catches mistakes, so here is a classic one: a backward pass that forgets the factor
-# $f'(\mathbf z)$ in the δ recursion.
+# All four relative errors are below $10^{-7}$, a common rule of thumb for a correct backward
+# pass. They are not zero because the central differences (here with $\epsilon = 10^{-6}$)
+# carry their own truncation and round-off error, as the previous section showed. A check is
+# only worth something if it catches mistakes, so here is a classic one: a backward pass that
+# forgets the factor $f'(\mathbf z)$ in the δ recursion.
 
 # %%
 def backward_forgets_f_prime(dL_dA, Z, A, weights, df=d_sigmoid):
@@ -828,7 +834,7 @@ print(f"max relative difference of the gradients, ours vs autograd: {rel:.1e}")
 # Timings differ from run to run and machine to machine, so nbval does not compare this output.
 import timeit
 
-n_calls = 300
+n_calls = 100
 t_ours = min(timeit.repeat(lambda: bce_gradients(weights_m, biases_m),
                            number=n_calls, repeat=5)) / n_calls
 t_torch = min(timeit.repeat(torch_gradients, number=n_calls, repeat=5)) / n_calls
@@ -858,8 +864,9 @@ print(f"ratio autograd / hand-written: {t_torch / t_ours:.1f}")
 #   weight's gradient is the error at its end times the activation at its start;
 # - set the target $y_1$ to 0.74, about what $o_1$ already is: $\delta_{o_1}$ nearly vanishes,
 #   and so do the gradients of $w_5$ and $w_7$;
-# - compare the bars of the hidden weights with those of the output weights: every step back
-#   through a sigmoid multiplies the error by $\sigma'(z) \le \tfrac14$.
+# - compare the bars of the hidden weights with those of the output weights: the hidden ones
+#   are far smaller, because every step back through a sigmoid multiplies the error by
+#   $\sigma'(z) \le \tfrac14$, and here the inputs that multiply the hidden errors are small.
 #
 # With a live kernel (Binder, Colab) the weight $w_5$ can be changed too.
 
@@ -960,13 +967,15 @@ Explorer(
 # :class: dropdown
 # ```
 #
-# If all the weights into the hidden layer are equal, every hidden unit computes the same
-# function of the input, so they all have the same activation. If also all weights out of the
-# hidden layer are equal, the δ recursion gives every hidden unit the same error term
-# $\delta^{(1)}_i = f'(z_i)\sum_k w_{ki}\delta^{(2)}_k$, and hence the same gradient row
-# $\delta^{(1)}_i \mathbf x^\top$. Equal rows get equal updates and stay equal: by induction,
-# the hidden units remain copies of each other for the whole of training, and a layer of five
-# units can do no more than a layer of one. Zero is the most common case of a common value.
+# If all the weights and biases into the hidden layer are equal, every hidden unit computes
+# the same function of the input, so they all have the same activation $a_i$. If also each
+# output unit $k$ has equal weights $w_{ki}$ from all hidden units, the δ recursion gives every
+# hidden unit the same error term $\delta^{(1)}_i = f'(z_i)\sum_k w_{ki}\delta^{(2)}_k$, and
+# hence the same gradient row $\delta^{(1)}_i \mathbf x^\top$ and bias gradient. The output
+# weights get the gradients $\delta^{(2)}_k a_i$, again equal for all $i$. Equal parameters
+# get equal updates and stay equal: by induction, the hidden units remain copies of each other
+# for the whole of training, and a layer of five units can do no more than a layer of one.
+# Zero is the most common case of a common value.
 #
 # The demonstration trains the 2-5-1 sigmoid network on the two moons by full-batch gradient
 # descent. The training step below writes every matrix product as element-wise products and
@@ -1006,8 +1015,9 @@ print(f"loss {loss_zero:.4f}, training accuracy {acc_zero:.3f}")
 
 # %% [markdown]
 # The five rows are identical to the last bit: the network has effectively one hidden unit,
-# and its decision boundary is a straight line. From random weights (here standard normal) the
-# units differ from the start and become different features:
+# and its decision boundary is a straight line (the output is a monotone function of one
+# linear combination of the inputs). From random weights (here standard normal) the units
+# differ from the start and become different features:
 
 # %%
 rng_init = np.random.default_rng(0)
@@ -1016,6 +1026,10 @@ random_net = [rng_init.normal(size=(5, 2)), np.zeros(5), rng_init.normal(size=(1
 loss_random, acc_random = train_moons(*random_net)
 print("hidden weight rows after 2000 steps from random weights:\n", random_net[0])
 print(f"loss {loss_random:.4f}, training accuracy {acc_random:.3f}")
+
+# %% [markdown]
+# The two decision boundaries side by side: a straight line from the zero start, a curve that
+# follows the moons from the random one.
 
 # %%
 from nndl_book.plots import plot_decision_boundary
@@ -1052,8 +1066,8 @@ print("nonzero entries: dW1", np.count_nonzero(gW_t[0]), "| db1", np.count_nonze
 # **Why the training step avoided `@`.** The symmetry argument holds in exact arithmetic. A
 # BLAS matrix product, which numpy's `@` calls, may sum different rows of the result in
 # different orders (blocked and vectorised kernels), so identical rows can come out differing in
-# the last bit. The symmetric state is unstable (a saddle of the loss), so such a difference
-# grows step after step until the units separate. Training the same network from zero with the
+# the last bit. Gradient descent can then amplify such a difference step after step until the
+# units separate. Training the same network from zero with the
 # chapter's `forward` and `backward`, which use `@`:
 
 # %% tags=["nbval-ignore-output"]

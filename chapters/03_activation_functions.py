@@ -91,8 +91,8 @@ def order(difference):
 #    too large (it explodes).
 #
 # The functions below come in three families: the S-shaped *sigmoid* functions, the *ReLU*
-# family, which is linear for positive inputs, and the smooth, slightly non-monotonic *swish*
-# and *GELU*.
+# family, which is linear (or, for softplus, nearly so) for positive inputs, and the smooth,
+# slightly non-monotonic *swish* and *GELU*.
 #
 # ## The sigmoid family
 #
@@ -190,12 +190,13 @@ def d_hard_tanh(z):
 
 
 print(f"Taylor coefficients at 0: sigma(0) = {sigmoid(0.0):.2f}, sigma'(0) = {d_sigmoid(0.0):.2f}")
-print(f"largest |sigma - hard logistic| on the grid: {np.max(np.abs(sigmoid(z) - hard_sigmoid(z))):.4f}")
-print(f"largest |tanh - hard tanh| on the grid:      {np.max(np.abs(tanh(z) - hard_tanh(z))):.4f}")
+for name, gap in (("sigma - hard logistic", np.abs(sigmoid(z) - hard_sigmoid(z))),
+                  ("tanh - hard tanh", np.abs(tanh(z) - hard_tanh(z)))):
+    print(f"largest |{name}| on the grid: {gap.max():.4f} at |z| = {abs(z[np.argmax(gap)]):.2f}")
 
 # %% [markdown]
-# The clipped lines stay within the printed distances of the curves they replace. The four
-# functions and their derivatives (`nndl_book.plots.plot_activations`):
+# The largest gaps sit at the corners, where the clipped line reaches the limit that the curve
+# only approaches. The four functions and their derivatives (`nndl_book.plots.plot_activations`):
 
 # %%
 plot_activations({
@@ -239,7 +240,8 @@ chains = {"logistic, w = 1": (sigmoid, d_sigmoid, 1.0),
 depths = np.arange(1, 11)
 products = {name: chain(f, df, w)[1] for name, (f, df, w) in chains.items()}
 for name, grads in products.items():
-    print(f"{name:16s} d a_10 / d a_0 = {grads[-1]:.3e}")
+    print(f"{name:16s} d a_10 / d a_0 = {grads[-1]:.3e};"
+          f" factor of unit 10: {grads[-1] / grads[-2]:.4f}")
 print(f"bound 4^-10 = {4.0**-10:.3e}")
 glue("chain_logistic", float(products["logistic, w = 1"][-1]), display=False)
 glue("chain_tanh_w4", float(products["tanh, w = 4"][-1]), display=False)
@@ -260,7 +262,11 @@ for name, (*_, w) in chains.items():
           f"{order(abs(a0.grad.item() / products[name][-1] - 1))}")
 
 # %% [markdown]
-# On a log scale the products fall along straight lines, that is, geometrically:
+# The last number on each line is the factor $w f'(z_{10})$ that the tenth unit contributes. On
+# a log scale (below) a constant factor per unit is a straight line: the logistic units and the
+# tanh units with $w = 4$ settle at a fixed point, so every further unit multiplies by the same
+# factor and the gradient falls geometrically. The tanh units with $w = 1$ drift slowly towards $z = 0$,
+# where $\tanh' \approx 1$, so their factor creeps towards 1 and that curve flattens.
 
 # %%
 fig = plot_curves({name: (depths, grads) for name, grads in products.items()},
@@ -277,8 +283,8 @@ fig
 # $w = 4$ they saturate at once and the derivative drops to {glue:text}`chain_tanh_w4:.2e`. A
 # network's gradient is a sum of many such products, one for each path, with weights of both
 # signs, so it does not fall exactly like this, but the factor $f'$ per layer is the same: this is
-# the **vanishing gradient problem** of deep sigmoid networks, which the ReLU family was
-# introduced to avoid.
+# the **vanishing gradient problem** of deep sigmoid networks, which the ReLU family helps to
+# avoid.
 #
 # ## The ReLU family
 #
@@ -458,9 +464,11 @@ plot_activations({f"β = {beta:g}": (lambda t, beta=beta: swish(t, beta),
                   for beta in (0.0, 0.5, 1.0, 2.0, 10.0)})
 
 # %% [markdown]
-# How close is swish to ReLU for large $\beta$? The gap is largest on the negative side, where
-# ReLU is 0 and swish is $z\,\sigma(\beta z)$; substituting $u = \beta z$ shows it shrinks like
-# $1/\beta$. (A grid 100 times finer than `z` catches the bottom of the dip for large $\beta$.)
+# How close is swish to ReLU for large $\beta$? Since $1 - \sigma(u) = \sigma(-u)$, the gap is
+# the same on both sides, $\operatorname{swish}_\beta(z) - \operatorname{ReLU}(z)
+# = -|z|\,\sigma(-\beta|z|)$; substituting $u = \beta|z|$ shows that its largest size shrinks
+# like $1/\beta$. (A grid 100 times finer than `z` catches the bottom of the dip for large
+# $\beta$.)
 
 # %%
 fine = np.linspace(-6, 6, 120_001)
@@ -509,6 +517,8 @@ print(f"nndl_book's stored minima: GELU {lib.ACTIVATIONS['gelu'].output_range[0]
       f" swish {lib.ACTIVATIONS['swish'].output_range[0]:.4f}")
 glue("gelu_zmin", z_gelu, display=False)
 glue("gelu_min", float(gelu(z_gelu)), display=False)
+print(f"largest GELU' on the grid: {d_gelu(z).max():.4f} at z = {z[np.argmax(d_gelu(z))]:.2f}")
+glue("gelu_dmax", float(d_gelu(z).max()), display=False)
 
 # %%
 plot_activations({"ReLU": (relu, d_relu), "GELU": (gelu, d_gelu), "swish, β = 1": (swish, d_swish)})
@@ -516,10 +526,10 @@ plot_activations({"ReLU": (relu, d_relu), "GELU": (gelu, d_gelu), "swish, β = 1
 # %% [markdown]
 # GELU follows ReLU closely away from 0 but rounds the corner: its minimum,
 # {glue:text}`gelu_min:.4f` at $z$ = {glue:text}`gelu_zmin:.4f`, is where the derivative crosses
-# 0, and the derivative rises a little above 1 before settling there. Small negative inputs still
-# receive a gradient, large negative ones are gated off smoothly. GELU is the activation of BERT
-# and GPT-style transformers; swish (with $\beta = 1$, also called SiLU) of many convolutional
-# networks.
+# 0, and the derivative rises above 1, to {glue:text}`gelu_dmax:.2f`, before settling there.
+# Small negative inputs still receive a gradient, large negative ones are gated off smoothly.
+# GELU is the activation of BERT and GPT-style transformers; swish (with $\beta = 1$, also called
+# SiLU) of many convolutional networks.
 #
 # ## Checking every derivative
 #
@@ -572,10 +582,11 @@ print("PReLU df/dalpha summed over the grid, ours vs autograd:",
 # ## Properties at a glance
 #
 # The table measures, rather than asserts, the properties discussed so far: the range (its
-# infimum and supremum, from the package's `output_range`, checked on a wide grid), the mean output when $z \sim \mathcal N(0, 1)$
-# (0 for a zero-centred function), the derivative far out on each side (0 there means the function
-# saturates on that side), and whether the derivative is *exactly* 0 on a whole half-line, the
-# dead zone in which a unit receives no gradient.
+# infimum and supremum, taken from the package's `output_range` and checked on a wide grid), the
+# mean output when $z \sim \mathcal N(0, 1)$ (0 for a zero-centred function), the derivative far
+# out on each side (0 there means the function saturates on that side), and whether the
+# derivative is *exactly* 0 on a whole half-line, the dead zone in which a unit receives no
+# gradient.
 
 # %%
 family = {
@@ -612,8 +623,8 @@ for name, (f, df) in family.items():
 
 # %% [markdown]
 # The sigmoid family saturates on both sides; the ReLU family at most on the left. Only tanh and
-# hard tanh have a mean output of 0 here; ELU's is smaller than ReLU's, because its negative
-# outputs partly balance the positive ones, which is what NNDL means by *approximately*
+# hard tanh have a mean output that rounds to 0; ELU's is smaller than ReLU's, because its
+# negative outputs partly balance the positive ones, which is what NNDL means by *approximately*
 # zero-centred. Dead zones, where the derivative is exactly 0, belong to ReLU and to the hard
 # functions. (Swish and GELU have a tiny negative derivative far to the left: they are not
 # monotonic.)
@@ -653,21 +664,22 @@ for name, (c_np, c_t) in costs.items():
 # Read the ratio columns rather than the absolute times, which depend on the machine. The torch
 # column measures compiled kernels: there the piecewise-linear functions (ReLU, leaky ReLU, hard
 # tanh) are the cheapest, and the functions built on `exp`, `tanh` or `erf` cost several times
-# more. The numpy column also measures our one-line implementations: `np.where` computes both
-# branches and allocates temporary arrays, and our GELU is far behind only because numpy has no
-# `erf`, so `np.vectorize` calls Python once per element. In a network the activation runs once
-# per unit, while the matrix product before it performs one multiply-add per incoming weight, so
-# the activation is usually a small part of the cost; the choice is made on how the network
-# trains.
+# more. (Our torch hard logistic is three separate operations, each a pass over the array, so
+# it costs more than hard tanh.) The numpy column also measures our one-line implementations:
+# `np.where` computes both branches and allocates temporary arrays, and our GELU is far behind
+# only because numpy has no `erf`, so `np.vectorize` calls Python once per element. In a network
+# the activation runs once per unit, while the matrix product before it performs one
+# multiply-add per incoming weight, so the activation is usually a small part of the cost; the
+# choice is made on how the network trains.
 #
 # ## Explore: activation functions and dead units
 #
 # The explorer draws an activation function (left) and its derivative (right) over the net
 # inputs of a random layer of 100 units: each unit reads 20 standard-normal inputs through
 # weights from $\mathcal N(0, 1/20)$, plus a common bias $b$, so its net inputs are spread around
-# $b$ with standard deviation about 1 (grey histogram, 500 inputs). A unit is counted **dead**
-# when its derivative is exactly 0 on all 500 inputs. The counts the explorer shows, for a few of
-# its settings:
+# $b$ with standard deviation about 1 (grey histogram of all units on 500 inputs). A unit is
+# counted **dead** when its derivative is exactly 0 on all 500 inputs. The counts the explorer
+# shows, for a few of its settings:
 
 # %%
 from nndl_book.widgets.activations import activation_explorer, dead_units
@@ -680,7 +692,8 @@ for name in ("relu", "hard_tanh", "leaky_relu", "elu", "sigmoid"):
 # Move the bias down with ReLU selected and watch the grey histogram slide into the shaded
 # region where $f' = 0$; then switch to leaky ReLU or ELU, which have no such region, and to the
 # logistic function, which has none either but whose derivative over the histogram is small: it
-# saturates instead of dying. Hard tanh dies too, at the same biases as ReLU shifted by one. With
+# saturates instead of dying. Hard tanh dies too: its derivative is 0 for $z \le -1$, so at a
+# negative bias $b$ it has as many dead units as ReLU at $b + 1$ (compare the printed rows). With
 # a running kernel the α of leaky ReLU, PReLU and ELU and the β of swish can be changed as well.
 
 # %%
@@ -849,7 +862,8 @@ print("GELU: formula vs central difference",
 # ```{exercise} Nielsen ch. 3, other neuron models: tanh is a rescaled sigmoid
 # :label: ex-03-nielsen-tanh
 # Prove that $\sigma(z) = \tfrac12\big(1 + \tanh(z/2)\big)$, and conclude that a network of tanh
-# units computes the same functions as a network of logistic units with rescaled weights and biases.
+# units computes the same functions as a network of logistic units with rescaled weights and biases
+# (up to a rescaling of the outputs).
 # ```
 #
 # ```{solution-start} ex-03-nielsen-tanh
@@ -863,8 +877,10 @@ print("GELU: formula vs central difference",
 #
 # Equivalently $\tanh(z) = 2\sigma(2z) - 1$. A tanh unit with weights $\mathbf w$ and bias $b$ is
 # therefore a logistic unit with weights $2\mathbf w$ and bias $2b$ whose output is mapped by
-# $a \mapsto 2a - 1$; that affine map can be absorbed into the weights and biases of the next
-# layer. Checked on the grid:
+# $a \mapsto 2a - 1$. In a hidden layer that affine map is absorbed by the next layer, whose net
+# input $W(2\mathbf a - \mathbf 1) + \mathbf b = (2W)\mathbf a + (\mathbf b - W\mathbf 1)$ comes
+# from a layer with weights $2W$ and bias $\mathbf b - W\mathbf 1$; only at the output does it
+# remain, as the change from range $(0, 1)$ to $(-1, 1)$. Checked on the grid:
 
 # %%
 print("sigma(z) vs (1 + tanh(z/2)) / 2, largest difference:",
@@ -920,8 +936,8 @@ for name, error in (("Phi(z) vs sigma(cz)", gate_error), ("GELU vs z sigma(cz)",
 
 # %% [markdown]
 # 1.702 is the classic constant for approximating the normal CDF by a logistic one, and the
-# first line recovers it. Multiplying by $z$ weights the error by $|z|$, so for GELU itself a
-# somewhat larger constant is better, with a clearly smaller largest error (second line). The
+# first line recovers it. Multiplying by $z$ weights the error by $|z|$, which moves the best
+# constant: for GELU itself it is larger, with a clearly smaller largest error (second line). The
 # approximation is good either way; the point is that a constant quoted in a paper is optimal for
 # the question it was chosen for, which may not be yours.
 #
@@ -942,10 +958,12 @@ for name, error in (("Phi(z) vs sigma(cz)", gate_error), ("GELU vs z sigma(cz)",
 #
 # $\operatorname{ReLU}(z) = \max(z, 0)$: pieces $(w, b) = (1, 0)$ and $(0, 0)$.
 # $\operatorname{LeakyReLU}(z) = \max(z, 0.1z)$ (for $\alpha < 1$): pieces $(1, 0)$ and $(0.1, 0)$.
-# $|z| = \max(z, -z)$: pieces $(1, 0)$ and $(-1, 0)$. So maxout contains the ReLU family, and
-# learns which member, or any other convex piecewise-linear function, it needs. Since
-# $\partial a/\partial z_k$ is 1 for the largest piece and 0 for the others, only the winning
-# piece's weights and bias receive a gradient for a given input:
+# $|z| = \max(z, -z)$: pieces $(1, 0)$ and $(-1, 0)$. So maxout contains ReLU, leaky ReLU and
+# PReLU as special cases, and learns which one, or which other convex piecewise-linear function
+# of at most $K$ pieces, it needs; smooth functions such as ELU or softplus it can only
+# approximate, with more pieces. Since $\partial a/\partial z_k$ is 1 for the largest piece and
+# 0 for the others, only the winning piece's weights and bias receive a gradient for a given
+# input:
 
 # %%
 def maxout(x, W, b):
@@ -983,7 +1001,8 @@ print("gradient of |z| at z = 2: dW =", W_t.grad.numpy(), " db =", b_t.grad.nump
 # - Swish $z\sigma(\beta z)$ moves between $z/2$ and ReLU with $\beta$; GELU $z\Phi(z)$ is close
 #   to swish with $\beta = 1.702$. Both are smooth and dip slightly below 0; their derivatives are
 #   $\sigma(\beta z) + \beta z\sigma(\beta z)(1-\sigma(\beta z))$ and $\Phi(z) + z\phi(z)$.
-# - Maxout, the largest of several linear pieces, contains the ReLU family as special cases.
+# - Maxout, the largest of several linear pieces, contains ReLU, leaky ReLU and PReLU as special
+#   cases.
 # - Every derivative in the chapter agrees with `nndl_book` and with torch autograd to rounding
 #   error.
 #

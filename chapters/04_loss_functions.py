@@ -31,7 +31,7 @@ if "google.colab" in sys.modules:
 # writes the common losses in numpy (squared and absolute error, binary cross-entropy, softmax
 # with the negative log-likelihood), checks each against `nndl_book` and PyTorch, and then
 # reproduces Nielsen's experiment in which a sigmoid neuron trained with the quadratic cost learns
-# *slowest* exactly when it is most wrong, and shows why the cross-entropy does not. It follows
+# *slowly* precisely when it is badly wrong, and shows why the cross-entropy does not. It follows
 # NNDL {footcite}`qiu2020nndl` §2.2.2, §3.2–3.3 and §4.3, and chapter 3 of Nielsen's book
 # {footcite}`nielsen2015nndl`.
 #
@@ -73,7 +73,7 @@ show_figures_inline()
 # ## What a loss function is
 #
 # A loss $L(y, \hat y)$ compares one target $y$ with one prediction $\hat y$. The *cost* (NNDL's
-# *risk*) averages it over the $N$ training examples, $C = \frac1N \sum_{n} L(y_n, \hat y_n)$;
+# *empirical risk*) averages it over the $N$ training examples, $C = \frac1N \sum_{n} L(y_n, \hat y_n)$;
 # Nielsen writes $C$ for both. A usable loss is never negative, is smallest when the prediction
 # equals the target, and is differentiable (almost everywhere), because training only ever sees
 # $\partial C/\partial \theta$. The second half of this chapter is a story about the *gradient*
@@ -357,7 +357,7 @@ print("same as nndl_book with temperature T = 1/c:",
 # does not. Write the label as a one-hot vector $\mathbf y$ ($y_j = 1$ for the correct class, 0
 # elsewhere) and it becomes the *cross-entropy* between the target distribution and the output,
 # $C = -\sum_j y_j \ln a_j$, which is how NNDL writes it (§3.3). The two are the same number,
-# because only one term of the sum is non-zero. For a batch of three examples, computed four ways:
+# because only one term of the sum is non-zero. For a batch of three examples, computed five ways:
 
 # %%
 Z = np.array([[2.0, 1.0, 0.1, -1.0],
@@ -596,6 +596,11 @@ for (setting, (out, _)), a_t in zip(runs.items(), a_torch):
     w0, b0, cost = setting
     print(f"({w0}, {b0}) {cost:13s}: ours {out[-1]:.6f}   torch {a_t:.6f}")
 
+# %% [markdown]
+# The four runs side by side: output (top) and cost (bottom), quadratic cost on the left,
+# cross-entropy on the right. Follow the vermillion curve, the badly wrong start: on the left it
+# stays flat for a long stretch before it falls; on the right it falls at once.
+
 # %%
 fig = Figure(figsize=(9.0, 5.6), layout="constrained")
 axes = fig.subplots(2, 2, sharex=True)
@@ -629,6 +634,8 @@ def weight_path(w, b, eta=0.15, epochs=300):
 ws = weight_path(2.0, 2.0)
 print(f"quadratic, start (2, 2): w moves by {ws[150] - ws[0]:+.4f} in epochs 0-150 "
       f"and by {ws[300] - ws[150]:+.4f} in epochs 150-300")
+
+# %% tags=["remove-cell"]
 glue("a0_mild", f"{out_q1[0]:.2f}", display=False)
 glue("a0_bad", f"{out_q2[0]:.2f}", display=False)
 glue("a300_quad_mild", f"{out_q1[300]:.2f}", display=False)
@@ -653,14 +660,14 @@ glue("dw_second", f"{ws[150] - ws[300]:.2f}", display=False)
 #
 # ### A note on Nielsen's learning rates
 #
-# Nielsen's cross-entropy animations do not use $\eta = 0.15$. He says he used $\eta = 0.005$ and
-# that the absolute speed is beside the point; only how the speed *changes* matters. Recomputing
-# that setting with the true gradient gives a surprise: after 300 epochs the outputs are still
-# far from 0 (first row below), unlike in his animations. The script behind his animations (`js/saturation3.js` and
-# `js/saturation4.js` in the book's website source {footcite}`nielsen2015nnadlsite`) steps $w$ and
-# $b$ by $\eta\,\partial C/\partial a = \eta/(1-a)$, the derivative with respect to the *output*,
-# instead of $\eta\,\partial C/\partial w = \eta\, a$. Replaying that update gives the fast
-# learning his animations show (second row):
+# Nielsen's cross-entropy animations do not use $\eta = 0.15$: he says he used $\eta = 0.005$,
+# and that only how the speed of learning *changes* matters, not its absolute value. Rerun with
+# the true gradient at that rate, the neuron is still far from 0 after 300 epochs (first row
+# below), unlike in his animations. The reason is in the scripts behind them (`js/saturation3.js`
+# and `js/saturation4.js` in the website source {footcite}`nielsen2015nnadlsite`): they step $w$
+# and $b$ by $\eta\,\partial C/\partial a = \eta/(1-a)$, the derivative with respect to the
+# *output*, instead of $\eta\,\partial C/\partial w = \eta\, a$. Replaying that update gives
+# the fast learning the animations show (second row):
 
 # %%
 def train_neuron_step(w, b, step, eta, epochs=300):
@@ -678,9 +685,9 @@ for name, step in [("true gradient     step = dC/dw = a", lambda a: a),
     print(f"{name:41s}             {finals[0]:.4f}             {finals[1]:.4f}")
 
 # %% [markdown]
-# Nielsen's conclusion is untouched by this: with the true gradients and the *same* learning
-# rate, as in our figure, the cross-entropy removes the plateau. But it is a good reminder that
-# "learning rate 0.005" means nothing without the exact update it multiplies.
+# Nielsen's conclusion stands: with the true gradients and the *same* learning rate, as in our
+# figure, the cross-entropy removes the plateau. But "learning rate 0.005" means nothing without
+# the exact update it multiplies.
 #
 # Nielsen also offers a rough rule for converting learning rates between the two costs: the
 # quadratic gradient carries the extra factor $\sigma' = \sigma(1 - \sigma)$, whose average over
@@ -696,15 +703,14 @@ print(f"integral of s(1 - s) over [0, 1] = {integral:.6f};  1/6 = {1 / 6:.6f}")
 # %% [markdown]
 # ## Explore: one neuron, two costs
 #
-# Choose where the neuron starts and how large the steps are; the picture shows its output and
-# both costs over 300 epochs, for the quadratic cost (blue) and the cross-entropy (vermillion).
-# The cost axis is logarithmic so both costs fit; they are different functions, so compare the
-# *shapes* of their curves, not their heights (the output panel is the like-for-like comparison).
-# Because the input is $x = 1$, the output
-# depends only on $w + b$ and both receive the same update: the interesting quantity is the
-# starting net input $z_0 = w + b$. Try $w = b = 3$: under the quadratic cost the neuron barely
-# moves in 300 epochs, even with the larger learning rate, while under the cross-entropy it learns
-# fastest at the start. A larger $\eta$ shortens the quadratic plateau but does not remove it.
+# Choose where the neuron starts and the learning rate; the picture shows the output (left) and
+# the cost (right) over 300 epochs, under the quadratic cost (blue) and the cross-entropy
+# (vermillion). The two costs are different functions, so compare the *shapes* of their curves,
+# not their heights; the output panel is the like-for-like comparison. Since $x = 1$, $w$ and $b$
+# receive the same update and only the starting net input $z_0 = w + b$ matters. Try $w = b = 3$:
+# under the quadratic cost the neuron barely moves in 300 epochs, even with the larger learning
+# rate, while under the cross-entropy it learns fastest at the start. A larger $\eta$ shortens
+# the quadratic plateau but does not remove it.
 
 # %%
 from matplotlib.ticker import NullLocator
@@ -806,7 +812,8 @@ print("sigma(1 - sigma) == autograd: ", np.allclose(sigmoid(z_chk) * (1 - sigmoi
 # why the logits form above exists.)
 #
 # There is a second problem even for a soft target $0 < y < 1$: the swapped form is *linear* in
-# $a$, with slope $\ln\frac{1-y}{y}$, so it is minimised at $a = 0$ or $a = 1$, never at $a = y$.
+# $a$, with slope $\ln\frac{1-y}{y}$, so it pushes $a$ towards 0 or 1, never towards $a = y$
+# (for $y = \frac12$ the slope is 0 and the cost ignores $a$ altogether).
 
 # %%
 def ce_right(a, y):
@@ -860,7 +867,7 @@ for y in [0.0, 0.1, 0.3, 0.5, 0.9]:
     print(f"{y:5.1f}   {a_fine[C.argmin()]:.4f}      {C.min():.4f}    {H:.4f}    {bool(np.all(C >= 0))}")
 
 # %% [markdown]
-# (For $y = 0$ the grid's smallest output gives the smallest cost; the true infimum 0 is reached
+# (For $y = 0$ the grid's smallest output gives the smallest cost; the infimum 0 is approached
 # only as $a \to 0$.)
 #
 # ```{solution-end}

@@ -135,8 +135,8 @@ for k in range(5):
     print(f"{k} of 4 points right: {np.count_nonzero(n_right == k):6d} lines")
 
 # %% [markdown]
-# Not one line of the hundred thousand gets all four points right, and the many that get three
-# right each misclassify one corner. The other classic linear answer is the least-squares fit of
+# Not one of the hundred thousand lines gets all four points right; the best get three. The
+# other classic linear answer is the least-squares fit of
 # $\hat y = \mathbf w^\top\mathbf x + b$ to the labels, which {footcite}`goodfellow2016deep` §6.1
 # says is $\mathbf w = \mathbf 0$, $b = \tfrac12$. Recomputed:
 
@@ -461,7 +461,7 @@ for i, init in enumerate(INITS):
     for loss, name in [("bce", "BCE"), ("mse", "MSE")]:
         print(f"{init:15s} {name:4s}" + "".join(f"  {n:7d}" for n in success[loss][i].sum(axis=1)))
 
-# %%
+# %% tags=["remove-cell"]
 glue("rate_default", f"{success['bce'][0, 1].mean():.0%}", display=False)
 glue("rate_best", f"{max(s.mean(axis=2).max() for s in success.values()):.0%}", display=False)
 glue("rate_mse_big", f"{success['mse'][:, 2].mean():.0%}", display=False)
@@ -473,8 +473,8 @@ glue("rate_mse_small", f"{success['mse'][0, 0].mean():.0%}", display=False)
 # succeed, and no setting in the table does better than {glue:text}`rate_best`. Second, for the
 # cross-entropy loss the learning rate and the scale of the initial weights hardly matter; the
 # columns are almost equal, and Xavier and He, which draw the same random signs at different
-# scales, give almost the same row. Whatever decides success is settled by the *signs* of the
-# initial weights, not by the step size. The squared error behaves differently: with Xavier
+# scales, give almost the same row. Whatever decides success is mostly settled by the *signs* of
+# the initial weights, not by the step size. The squared error behaves differently: with Xavier
 # initialisation and $\eta = 0.1$ it succeeds in {glue:text}`rate_mse_small` of the runs, a
 # little more than the cross-entropy, but the rate falls as the learning rate grows, and with
 # $\eta = 1$ it is {glue:text}`rate_mse_big` for every initialiser. Why?
@@ -493,7 +493,8 @@ glue("rate_mse_small", f"{success['mse'][0, 0].mean():.0%}", display=False)
 # network can tell them apart: gradient descent sets $b^{(2)}$ to a compromise, the gradients
 # from these points to the hidden weights are zero, and the loss stops on a plateau. We call this
 # a **blind pair**. Finally, if both units are on at all four points, the network is linear on
-# the data, and the zero function, loss $\log 2$, is a stationary point for it. The function
+# the data; like the linear network above, it can then do no better than the constant logit 0
+# (loss $\log 2$), and that point is stationary. The function
 # below puts every run into the first of these classes that applies:
 
 # %%
@@ -558,7 +559,8 @@ glue("n_dead_normal", f"{dead_at_start('normal')}", display=False)
 # %%
 other = np.flatnonzero(causes["bce"] == "other")
 longer = train_runs(take(trained["bce"], other), X, Y, lr_of_run[other], 2000)
-print("run", other, "after 3000 epochs:", causes_of(take(start, other), longer))
+for i, cause in zip(other, causes_of(take(start, other), longer)):
+    print(f"run {i} (seed {i % len(SEEDS)}) after 3000 epochs: {cause}")
 
 # %% [markdown]
 # Every failure has a cause, and the biggest one is there before training begins. The engine
@@ -570,18 +572,20 @@ print("run", other, "after 3000 epochs:", causes_of(take(start, other), longer))
 # {glue:text}`n_dead_xavier` such runs out of 100, and so do the He seeds, which draw the same
 # signs; the normal initialiser draws other signs and has {glue:text}`n_dead_normal`, which is
 # why its row is worse. No learning rate can rescue these runs, which is why the columns of the
-# first table are so alike. More units die during training when the steps are large, and the
-# squared error makes them larger: its error signal $2(\hat y - y)$ grows without bound, while
-# the cross-entropy's $\sigma(\hat y) - y$ stays between $-1$ and $1$. (Chapter 3 of
+# first table are so alike. Units also die *during* training, when a large step pushes a unit
+# off at all four points. With the cross-entropy the column "died" hardly moves with the
+# learning rate; with the squared error it grows quickly, because its error signal
+# $2(\hat y - y)$ grows without bound, while the cross-entropy's $\sigma(\hat y) - y$ stays
+# between $-1$ and $1$. (Chapter 3 of
 # {footcite}`nielsen2015nndl` compares the two losses for a sigmoid output, where the squared
 # error's gradient carries an extra factor $\sigma'(z)$ and learning slows down; here the output
 # is a raw logit, and the difference shows in the size of the steps instead.) The remaining
-# failures are blind pairs and linear networks: stationary points of the loss that are not its
-# minimum.
+# failures are blind pairs and linear networks: plateaus where the gradient (nearly) vanishes
+# although the loss is far from its minimum.
 #
-# Here is the decision function of a success next to one failure of each kind, for the
-# cross-entropy runs with $\eta = 0.5$ (the colour is the output logit; the black line is where
-# it crosses zero):
+# Here is the decision function of a success next to a dead-unit failure and a blind pair, for
+# the cross-entropy runs with $\eta = 0.5$ (the colour is the output logit; the black line is
+# where it crosses zero):
 
 # %%
 runs_05 = take(trained["bce"], slice(n, 2 * n))  # Xavier, BCE, lr 0.5
@@ -608,11 +612,13 @@ for ax, (cause, seed) in zip(fig_runs.subplots(1, 3), examples):
 fig_runs
 
 # %%
+print("at the points (0,0), (0,1), (1,0), (1,1): unit on (1) or off (0), and output logit")
 for cause, seed in examples:
-    Z1_run = forward_runs(take(runs_05, [seed]), X)[0][0]
-    pattern = ["".join("1" if on else "0" for on in row) for row in Z1_run > 0]
-    print(f"seed {seed:2d} ({cause:13s}): unit on at points (0,0),(0,1),(1,0),(1,1): "
-          f"h1 {pattern[0]}, h2 {pattern[1]}")
+    Z1_run, _, out_run = forward_runs(take(runs_05, [seed]), X)
+    pattern = ["".join("1" if on else "0" for on in row) for row in Z1_run[0] > 0]
+    print(f"seed {seed:2d} ({cause:13s}): h1 {pattern[0]}, h2 {pattern[1]}, logits "
+          + ", ".join(f"{round(v, 2) + 0.0:6.2f}" for v in out_run[0])  # + 0.0: no "-0.00"
+          + f";  b2 = {round(runs_05['b2'][seed], 2) + 0.0:.2f}")
 
 # %% [markdown]
 # The on/off patterns printed under the figure explain the pictures. In the success the two
@@ -620,10 +626,10 @@ for cause, seed in examples:
 # and draws two boundaries, like the designed network (here they run parallel to the diagonal
 # through $(0,0)$ and $(1,1)$ and enclose class 0). In the dead-unit failure one pattern is
 # `0000`: a single ReLU is left to separate the four points, its boundary near them is one line,
-# and three points are right. (The dead unit is off at the four points, not everywhere: far from
-# the data it may switch on and bend the boundary.)
-# In the blind pair, $(0,0)$ and $(1,0)$ are off for both units, so both get the output
-# $b^{(2)} \approx 0$: they sit on the boundary, and one of them must be wrong.
+# and three points are right (one logit has the wrong sign). (The dead unit is off at the four
+# points, not everywhere: far from the data it may switch on and bend the boundary.)
+# In the blind pair, $(0,0)$ and $(1,0)$ are off for both units, so both get the same logit,
+# $b^{(2)}$, close to 0: they sit on the boundary, and one of them must be wrong.
 #
 # ### Leaky ReLU on the same seeds
 #
@@ -660,10 +666,11 @@ glue("rate_leaky001_long", f"{leaky['leaky 0.01, 3000 epochs']:.0%}", display=Fa
 # succeed. With $\alpha = 0.01$ the gradient that revives a unit is ten times weaker, so the rate
 # is {glue:text}`rate_leaky001` after 1000 epochs and still climbing, to
 # {glue:text}`rate_leaky001_long` after 3000. None of the ReLU runs that were blind pairs or
-# linear is rescued: those are stationary points, and a non-zero slope does not remove them.
+# linear is rescued: those are plateaus, and a small slope does not lift the network off them
+# (on a linear network, where every unit is on at every point, the slope plays no role at all).
 # (For Leaky ReLU a point in the "blind pair" column is not strictly blind: it still sees the
 # units through the slope $\alpha$, only weakly, which is why at $\alpha = 0.01$ some of these
-# runs escape between epoch 1000 and epoch 3000.) Wider hidden layers help much more
+# runs escape between epoch 1000 and epoch 3000.) A wider hidden layer helps more still
 # ({ref}`ex-05-width`).
 #
 # ## Explore: moving the second hidden unit
@@ -681,10 +688,10 @@ glue("rate_leaky001_long", f"{leaky['leaky 0.01, 3000 epochs']:.0%}", display=Fa
 # - $b_2 = 0$ makes the two units identical; the bent curve becomes a straight line through the
 #   origin and no $v_2$ separates the classes.
 # - $b_2 = -0.5$ switches $h_2$ on already at $(0,1)$ and $(1,0)$. Class 1 then needs
-#   $1 + 0.5\,v_2 > \tfrac12$, that is $v_2 > -1$, while $(1,1)$ needs $2 + 1.5\,v_2 < \tfrac12$,
-#   that is $v_2 < -1$: no $v_2$ works.
-# - $b_2 = -1.5$ switches $h_2$ on late, so it must pull down hard: only the steepest $v_2$
-#   classifies $(1,1)$ correctly.
+#   $1 + 0.5\,v_2 > \tfrac12$, that is $v_2 > -1$, while $(1,1)$ needs
+#   $2 + 1.5\,v_2 \le \tfrac12$, that is $v_2 \le -1$: no $v_2$ works.
+# - $b_2 = -1.5$ switches $h_2$ on late, only at $(1,1)$, where $h_2 = \tfrac12$, so it must
+#   pull down hard: $(1,1)$ needs $2 + 0.5\,v_2 \le \tfrac12$, that is $v_2 \le -3$.
 
 # %%
 from nndl_book.widgets import Control, Explorer
@@ -754,10 +761,10 @@ print("outputs:", abs_net.forward(X).ravel(), " XOR:", y)
 # **The sign argument.** For one example the gradient of the loss with respect to $\mathbf w$ is
 # $\partial L/\partial \mathbf w = \delta\,\mathbf x$, with $\delta = \partial L/\partial z$ one
 # number (for the cross-entropy, $\delta = \sigma(z) - y$). If every $x_d > 0$, every component
-# of this gradient has the sign of $\delta$, so each update moves *all* weights up together or
-# *all* down together. When the best weights need some up and some down, say
-# $\mathbf w^* = (2, -2)$ from $\mathbf w = \mathbf 0$, gradient descent can only get there by
-# zig-zagging. The bias is the weight of the constant input 1, which is also positive.
+# of this gradient has the sign of $\delta$, so each single-example update moves *all* weights
+# up together or *all* down together. When the best weights need some up and some down, say
+# $\mathbf w^* = (2, -2)$ from $\mathbf w = \mathbf 0$, stochastic gradient descent can only get
+# there by zig-zagging. The bias is the weight of the constant input 1, which is also positive.
 #
 # **The curvature argument.** For a full batch the same thing shows in the Hessian of the loss,
 # $\frac1N\sum_n \sigma'(z_n)\,\mathbf x_n\mathbf x_n^\top$: a non-zero mean of $\mathbf x$ adds
@@ -773,7 +780,8 @@ print("outputs:", abs_net.forward(X).ravel(), " XOR:", y)
 # minimised exactly at $\mathbf w^*$. For 20 data seeds and learning rates $0.5, 1, 2, \dots,
 # 128$ we count full-batch epochs until $\lVert\mathbf w - \mathbf w^*\rVert < 0.01$, keep the
 # best learning rate per seed, and also print the fraction of single-example gradients whose two
-# components have the same sign (at $\mathbf w = \mathbf 0$) and the Hessian's condition number.
+# components have the same sign (at $\mathbf w = \mathbf 0$) and the condition number of the
+# Hessian at $\mathbf w^*$ (medians over the seeds).
 
 # %%
 def sigmoid(z):
@@ -810,10 +818,10 @@ for name, Xs in inputs.items():  # Xs: (20 seeds, 100 points, 2)
 # Every single-example gradient of the positive inputs has components of one sign (against
 # about half for centred inputs), the condition number grows with the shift, and the best
 # achievable number of epochs grows with it. The picture shows the zig-zag directly: stochastic
-# gradient descent, one example per step, from $\mathbf w = \mathbf 0$ towards $\mathbf w^*$
-# (the cross), with the loss as contours. With positive inputs each step points into the
-# first or the third quadrant, so the path staggers along the diagonal instead of heading for
-# $\mathbf w^*$.
+# gradient descent, one example per step with learning rate 2, from $\mathbf w = \mathbf 0$
+# towards $\mathbf w^*$ (the cross), with the loss as contours. With centred inputs the path
+# heads almost straight for $\mathbf w^*$; with positive inputs each step points into the first
+# or the third quadrant, so the path zig-zags towards it, every step going up-right or down-left.
 
 # %%
 fig_zig = Figure(figsize=(8.4, 3.6), layout="constrained")
@@ -883,8 +891,9 @@ for hidden in (2, 3, 4, 8):
 # %% [markdown]
 # The probability that at most one of $H$ units is alive is
 # $(\tfrac14)^H + H\cdot\tfrac34(\tfrac14)^{H-1}$, printed as "expected": it falls from
-# $\tfrac{7}{16}$ for $H = 2$ to almost nothing for $H = 8$. The success rate climbs with it,
-# and a handful of extra units is the cheapest cure for the failures of this chapter.
+# $\tfrac{7}{16}$ for $H = 2$ to almost nothing for $H = 8$, and the seeds follow it. The success
+# rate climbs as it falls, and a handful of extra units is the cheapest cure for the failures
+# of this chapter.
 #
 # ```{solution-end}
 # ```
@@ -901,8 +910,10 @@ for hidden in (2, 3, 4, 8):
 #
 # $\mathrm{ReLU}$ is non-decreasing, so $\hat y$ is a monotone function of the single score
 # $t = \mathbf w^\top\mathbf x$: non-decreasing if $v \ge 0$, non-increasing if $v < 0$. The set
-# $\{\hat y > \tfrac12\}$ is therefore $\{t > t_0\}$ or $\{t < t_0\}$ for some threshold $t_0$ (or
-# empty, or everything): a half-plane. By the four inequalities no half-plane classifies XOR.
+# $\{\hat y > \tfrac12\}$ is therefore $\{t > t_0\}$, $\{t \ge t_0\}$, $\{t < t_0\}$ or
+# $\{t \le t_0\}$ for some threshold $t_0$ (or empty, or everything): an open or closed
+# half-plane. By the four inequalities (the argument works just as well with $>$ and $\le$
+# exchanged) no half-plane classifies XOR.
 # Numerically, with a hundred thousand random weight sets:
 
 # %%

@@ -29,7 +29,7 @@ if "google.colab" in sys.modules:
 # and the interesting work moves to everything *around* the gradient: splitting the data,
 # running the epochs, watching a development set, keeping the best weights, saving them,
 # predicting, and finally measuring the result once on data nobody looked at. This chapter
-# writes that bookkeeping twice. First as a bare loop of a dozen lines, then as the `Runner` of
+# writes that bookkeeping twice: first as a bare loop, then as the `Runner` of
 # the `nndl_book` package, which the later chapters use. The task is to classify the two
 # moons with a 2-5-1 sigmoid network; the theory is that of NNDL {footcite}`qiu2020nndl`
 # chapter 4 (feedforward networks, back-propagation, automatic differentiation), and the
@@ -97,6 +97,10 @@ for name, (X_part, y_part) in zip(split._fields, split):
 # As float64 tensors; the 0/1 labels become floats, as nn.BCEWithLogitsLoss expects.
 train, dev, test = (data.to_tensors(X_part, y_part, dtype=torch.float64)
                     for X_part, y_part in split)
+
+# %% [markdown]
+# The three parts look alike, as they should: each is a random sample of the same two moons,
+# and their fractions of class 1 differ only by chance.
 
 # %%
 fig = Figure(figsize=(9.0, 3.0), layout="constrained")
@@ -191,8 +195,8 @@ print(f"largest difference between the two networks' outputs: {difference:.1e}")
 # $\partial\mathcal L/\partial\theta$ in `p.grad` for every parameter $\theta$. **Step**: the
 # optimizer moves the parameters using those gradients. Here every epoch is one step on the
 # whole training set (full-batch training), and the optimizer is Adam
-# {footcite}`kingma2015adam` (NNDL §7.2.5, {ref}`ch-optimizers`), which fits this network in a
-# few hundred steps; plain gradient descent, `torch.optim.SGD`, would need many times more.
+# {footcite}`kingma2015adam` (NNDL §7.2.4; {ref}`ch-optimizers` compares it with plain gradient
+# descent, `torch.optim.SGD`).
 #
 # After each step we **evaluate on the development set**: in `eval` mode and inside
 # `torch.no_grad()`, since nothing computed there is differentiated. (`model.train()` and
@@ -226,12 +230,15 @@ for epoch in range(1, EPOCHS + 1):
               f"dev accuracy {accuracy(dev_logits, y_dev):.3f}")
 
 # %% [markdown]
-# The loss falls, slowly in the middle, and the development accuracy ends well above where it
-# started. (The train loss printed at epoch $t$ is the one computed in the forward pass of that
-# epoch, *before* its step; the dev loss is measured after the step.) The loop works, but everything beyond the four steps is still
-# missing: no record of the accuracies, no memory of the best epoch, no way to stop early, to
-# save the model or to use it afterwards. Each of these is a few lines, and each is easy to
-# get subtly wrong when rewritten for every experiment. So we write them once.
+# Both losses fall, slowly between epochs 40 and 120 and faster after, and the development
+# accuracy of the last epoch is the highest printed. (The train loss printed at epoch $t$ is
+# the one computed in the forward pass of that epoch, *before* its step; the dev loss is
+# measured after the step.)
+#
+# The loop works, but everything beyond the four steps is still missing: no record of the
+# accuracies, no memory of the best epoch, no way to stop early, to save the model or to use
+# it afterwards. Each of these is a few lines, and each is easy to get subtly wrong when
+# rewritten for every experiment. So we write them once.
 #
 # ## The `Runner`
 #
@@ -287,17 +294,16 @@ linear = nn.Linear(2, 1)  # zero start: the cross-entropy of logistic regression
 nn.init.zeros_(linear.weight)
 nn.init.zeros_(linear.bias)
 linear_runner = Runner(linear, nn.BCEWithLogitsLoss(), torch.optim.Adam(linear.parameters(), lr=LR))
-h_linear = linear_runner.fit(train, dev, epochs=400, progress=False)
-print(f"logistic regression after 400 epochs: train loss {h_linear.train_loss[-1]:.4f}, "
+h_linear = linear_runner.fit(train, dev, epochs=300, progress=False)
+print(f"logistic regression after 300 epochs: train loss {h_linear.train_loss[-1]:.4f}, "
       f"dev loss {h_linear.dev_loss[-1]:.4f}")
 print(f"2-5-1 network at epoch 80:            train loss {history.train_loss[79]:.4f}, "
       f"dev loss {history.dev_loss[79]:.4f}")
 
 # %% [markdown]
-# On the plateau the network is, in effect, a logistic regression: after a quick first drop it
-# sits on a nearly straight boundary, with nearly the same losses as the best straight line,
-# until the hidden units find how to bend the boundary around the moons and the loss falls
-# again.
+# On the plateau the network does no better than a straight boundary: after a quick first drop
+# its losses at epoch 80 are nearly those of the converged logistic regression. Only when the
+# hidden units find how to bend the boundary around the moons does the loss fall again.
 #
 # ### Keep the best, save, load, predict
 #
@@ -345,7 +351,9 @@ for x, p, label in zip(X_test[:5].numpy(), probabilities.numpy(), y_test[:5].num
 
 # %% [markdown]
 # Over the whole plane the network's probability of class 1 looks like this, with the decision
-# boundary $P = 0.5$ in black and the training points on top:
+# boundary $P = 0.5$ in black and the training points on top. The boundary is no longer a
+# straight line: it bends into an S between the two moons, and the points it gets wrong lie
+# where the noisy moons overlap.
 
 # %%
 def probability_of_class_1(points: np.ndarray) -> np.ndarray:
@@ -446,30 +454,31 @@ glue("n_as_good", n_as_good, display=False)
 # at nearly the same value (standard deviation {glue:text}`std_2531:.3f`), while the 2-5-1
 # runs spread from {glue:text}`min_251:.3f` to {glue:text}`max_251:.3f` (standard deviation
 # {glue:text}`std_251:.3f`). The difference is in the bad runs: {glue:text}`n_as_good` of the
-# eight 2-5-1 runs are as good as the worst 2-5-3-1 run, and the others are slow learners, not
-# poor ones: like every 2-5-1 run, their best epoch (row `best`) is the last, so they were still
-# improving when the 200 epochs ran out, some barely past the plateau of the loss curve above.
+# eight 2-5-1 runs are as good as the worst 2-5-3-1 run, and the others look like slow
+# learners rather than poor ones: like every 2-5-1 run, their best epoch (row `best`) is the
+# last, so their dev loss was still falling when the 200 epochs ran out.
 #
 # **What they do not show.** They do not show that two hidden layers classify the moons better:
 # the best 2-5-1 runs are as good as the 2-5-3-1 runs, and the difference of the means,
 # {glue:text}`gap:.3f`, is about the size of the test set's own measurement error,
 # {glue:text}`standard_error:.3f` (a single test point moves an accuracy by 1/200). The spread
-# over seeds does not
-# include that error, because every run is measured on the same 200 test points. Nor do they
-# say anything beyond these settings: with more epochs or another learning rate the slow 2-5-1
-# runs may catch up, and one data split is one sample of data. A fair verdict would tune each
-# architecture's learning rate and epochs on the development set, repeat over splits, and only
-# then look at the test set, once.
+# over seeds does not include that error, because every run is measured on the same 200 test
+# points. Nor do they say anything beyond these settings: with more epochs or another learning
+# rate the slow 2-5-1 runs may catch up, and one data split is one sample of data. A fair
+# verdict would tune each architecture's learning rate and epochs on the development set,
+# repeat over splits, and only then look at the test set, once.
 
 # %% [markdown]
 # ## Hand-written gradients against autograd
 #
-# `loss.backward()` is back-propagation ({ref}`ch-backprop`) done by the library. For the 2-5-1
-# network it is short enough to write out. With the logits $z^{(2)}_n$ and
-# $\hat y_n = \sigma(z^{(2)}_n)$, the derivative of the cross-entropy with respect to the
-# logit is simply $(\hat y_n - y_n)/N$ (NNDL §4.4). Collect these error terms of the output
-# layer in a column $\boldsymbol\delta^{(2)} \in \mathbb R^{N\times 1}$ and propagate back,
-# with the examples as rows:
+# `loss.backward()` is back-propagation (NNDL §4.4, {ref}`ch-backprop`) done by the library.
+# For the 2-5-1 network it is short enough to write out. Put the $N$ inputs as rows of
+# $X \in \mathbb R^{N\times 2}$ and the hidden activations as rows of
+# $A^{(1)} \in \mathbb R^{N\times 5}$. With the logits $z^{(2)}_n$ and
+# $\hat y_n = \sigma(z^{(2)}_n)$, the derivative of the mean cross-entropy with respect to the
+# logit $z^{(2)}_n$ is simply $(\hat y_n - y_n)/N$ ({ref}`ch-losses`). Collect these error
+# terms of the output layer in a column $\boldsymbol\delta^{(2)} \in \mathbb R^{N\times 1}$
+# and propagate back:
 #
 # $$ \boldsymbol\delta^{(2)} = \frac{\hat{\mathbf y} - \mathbf y}{N}, \qquad
 #    \frac{\partial\mathcal L}{\partial \mathbf w^{(2)\top}} = \boldsymbol\delta^{(2)\top} A^{(1)}, \qquad
@@ -479,8 +488,10 @@ glue("n_as_good", n_as_good, display=False)
 #    \frac{\partial\mathcal L}{\partial W^{(1)}} = \Delta^{(1)\top} X, \qquad
 #    \frac{\partial\mathcal L}{\partial \mathbf b^{(1)}} = \sum_n \Delta^{(1)}_{n,:}, $$
 #
-# where $A^{(1)} \in \mathbb R^{N\times 5}$ holds the hidden activations and
-# $\sigma' = \sigma(1-\sigma)$. In torch, without autograd (everything under `no_grad`):
+# where $A^{(1)} \odot (1 - A^{(1)})$ is the sigmoid's derivative
+# $\sigma'(z) = \sigma(z)\big(1-\sigma(z)\big)$ at the hidden units' net inputs, and
+# $\Delta^{(1)} \in \mathbb R^{N\times 5}$ holds their error terms. In torch, without autograd
+# (everything under `no_grad`):
 
 # %%
 def manual_gradients(net: TwoLayerNet, X: torch.Tensor, y: torch.Tensor) -> dict:
@@ -511,8 +522,7 @@ for name in ours:
           f"largest |hand-written - autograd| = {diff:.1e}")
 
 # %% [markdown]
-# The gradients agree to rounding error in float64. Which is faster? Both do the same matrix
-# products; autograd also records the graph during the forward pass and walks it backwards.
+# The gradients agree to rounding error in float64. Which of the two is faster?
 
 # %% tags=["nbval-ignore-output"]
 # Timings differ from run to run and machine to machine, so nbval does not compare this output.
@@ -550,8 +560,8 @@ print(f"ratio autograd / hand-written: {t_autograd / t_manual:.1f}")
 # hollow; the right panel the two loss curves and the epoch with the lowest dev loss. Things
 # to try:
 #
-# - **learning rate** 0.1, 1, 10: too small a step and 300 epochs leave a nearly straight
-#   boundary; a large one bends it quickly;
+# - **learning rate** 0.1, 1, 10 (with the default tanh): too small a step and 300 epochs
+#   leave a nearly straight boundary; a large one bends it quickly;
 # - **learning rate** 1000 with **relu** and 5 hidden units: the two layers' weights feed each
 #   other's gradients and grow geometrically until the loss overflows; the panels say at which
 #   epoch the run diverged. The sigmoid and tanh networks survive the same step size with a
@@ -648,8 +658,8 @@ for patience in (3, 10, 30):
           f"dev loss {loss_p:.4f}, dev accuracy {acc_p:.3f}")
 
 # %% [markdown]
-# Compare the three printed lines. With patience 3 the run stopped at the first small rise of
-# the noisy dev loss and restored an early epoch, worse on the development set than the epoch
+# Compare the three printed lines. With patience 3 the run stopped at a small rise of the
+# noisy dev loss and restored an early epoch, worse on the development set than the epoch
 # the longer runs found. Patience 10 and 30 restored the same, better epoch; the larger
 # patience only cost the extra epochs it waited. A small patience risks stopping on noise, a
 # plateau or a bump; a large one costs training time (and nothing else, since the `Runner`

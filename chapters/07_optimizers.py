@@ -96,7 +96,7 @@ show_figures_inline()
 #
 # and *stochastic* gradient descent (SGD) is the case $K = 1$. The estimate is unbiased (its
 # average over the random choice of $\mathcal S_t$ is the true gradient) but noisy, and its
-# variance falls like $1/K$. One pass over the data, an *epoch*, makes $N/K$ updates.
+# variance falls roughly like $1/K$. One pass over the data, an *epoch*, makes $N/K$ updates.
 #
 # To see the trade-off on a problem small enough to solve exactly, take logistic regression on
 # 200 points of the two-moons data set: $\theta = \mathbf w \in \mathbb R^3$ (two weights and a
@@ -116,9 +116,10 @@ def loss_and_grad(w, X, y):
 
 
 # %% [markdown]
-# The loss is convex, so it has one minimum $\mathcal L^\ast$. Newton's method (introduced
-# {ref}`below <sec-07-newton>`) finds it to machine precision in a few steps; we need it only as
-# the finish line, to plot how far above the minimum each run is:
+# The loss is convex and, as these data are not linearly separable, it has a single minimum
+# $\mathcal L^\ast$. Newton's method (introduced {ref}`below <sec-07-newton>`) finds it to
+# machine precision in a few steps; we need it only as the finish line, to plot how far above the
+# minimum each run is:
 
 # %%
 w_star = np.zeros(3)
@@ -158,9 +159,9 @@ for name, (K, epochs) in runs_k.items():
 
 # %% [markdown]
 # All three use the same learning rate, $\alpha = 0.5$; batch gradient descent runs for 400
-# epochs so that it makes as many updates as the mini-batch run. On the left, the distance to the
-# minimum against the number of updates; on the right, against the number of examples whose
-# gradient was computed (the cost), over the first 20 epochs:
+# epochs so that it makes as many updates as the mini-batch run. On the left, the excess loss
+# $\mathcal L - \mathcal L^\ast$ against the number of updates; on the right, against the number
+# of examples whose gradient was computed (the cost), over the first 20 epochs:
 
 # %%
 fig = Figure(figsize=(9.0, 3.4), layout="constrained")
@@ -179,12 +180,13 @@ fig
 # Per update (left), the mini-batch of 10 examples does as well as the full batch of 200: far from
 # the minimum, the average gradient of 10 random examples already points almost where the full
 # gradient does, so the steps are nearly the same. SGD's one-example steps are as good at first, but
-# near the minimum their noise takes over: with a constant learning rate SGD keeps jittering around
-# the minimum, at a distance that grows with $\alpha$. Per example seen (right), the picture that
-# matters for cost: each epoch gives batch gradient descent one update, the mini-batch run $N/K$ and
-# SGD $N$, so after 20 epochs the batch run is far behind both (the printout gives the numbers). The
-# mini-batch gets most of the speed of SGD and little of its noise, and on real hardware a batch of
-# 10 costs barely more time than one example, since it is one matrix product. This is why practice
+# near the minimum their noise takes over: the gradient of a single example does not vanish at the
+# minimum, so with a constant learning rate SGD keeps jittering around it. Per example seen
+# (right), the picture that matters for cost: each epoch gives batch gradient descent one update,
+# the mini-batch run $N/K$ and SGD $N$, so after 20 epochs the batch run is far behind both (the
+# printout gives the numbers). The mini-batch gets most of the speed of SGD and little of its
+# noise, and on real hardware a batch of 10 costs barely more time than one example, since it is
+# one matrix product. This is why practice
 # uses mini-batches, and why the learning rate is usually decreased during training.
 # {ref}`ex-07-nndl-7-1` asks how the learning rate should change with $K$.
 #
@@ -259,7 +261,10 @@ for (name, path), lr in zip(lr_paths.items(), lr_runs.values()):
 # within a hair of the best one, {glue:text}`lr_best:.4f`. Just above the limit, the factor of
 # $w_2$ is below $-1$: the zigzag grows at every step and the run diverges, even though $w_1$
 # still converges. Far below the limit, every factor is positive and safe, but the one of $w_1$
-# is so close to 1 that after 60 steps the run is still far from the minimum.
+# is so close to 1 that after 60 steps the run is still far from the minimum. The figure shows the
+# three behaviours: on the left the zigzag across the valley, shrinking just below the limit and
+# growing just above it, and the slow crawl at the small rate; on the right the loss, falling
+# geometrically, rising geometrically, or levelling off.
 
 # %%
 fig = Figure(figsize=(9.5, 3.5), layout="constrained")
@@ -307,9 +312,9 @@ plot_trajectories(quad, {name: path[:60] for name, path in mom_paths.items()},
                   title="momentum on the quadratic, α = 0.02, first 60 steps")
 
 # %% [markdown]
-# With the same learning rate, $\mu = 0.9$ reaches the minimum long before gradient descent
-# ($\mu = 0$), overshooting and swinging back like a ball in a bowl. Momentum has made the slow
-# direction fast; the price is that the fast direction now oscillates.
+# With the same learning rate, $\mu = 0.9$ ends far closer to the minimum than gradient descent
+# ($\mu = 0$, printout above); its path overshoots and swings back like a ball in a bowl.
+# Momentum has made the slow direction fast; the price is that the fast direction now oscillates.
 #
 # ### Momentum outside $[0, 1)$
 #
@@ -338,23 +343,24 @@ plot_curves({f"μ = {mu:g}": np.linalg.norm(path, axis=1) for mu, path in mu_pat
             xlabel="step", ylabel="distance to the minimum", logy=True, ax=ax_dist,
             title="μ ≥ 1 never settles")
 plot_curves({f"μ = {mu:g}": np.linalg.norm(np.diff(mu_paths[mu][:16], axis=0), axis=1)
-             for mu in (0.0, -0.5)},
+             for mu in (-0.5, 0.0)},
             xlabel="step", ylabel=r"step length $\|\Delta\mathbf{w}\|$", ax=ax_step,
             title="μ < 0 stutters")
 fig
 
 # %% [markdown]
 # The printout and the figure agree with the story. At $\mu = 1$ nothing damps the motion and
-# the distance to the minimum goes up and down forever; at $\mu = 1.1$ it grows (after 100 steps
-# the point is hundreds of units away). At $\mu = -0.5$ the step lengths alternate long, short,
-# long, and the run lags behind plain gradient descent. {ref}`ex-07-nielsen-momentum` asks for
+# the distance to the minimum goes up and down forever; at $\mu = 1.1$ it grows, and after 100
+# steps the point is far outside the window. At $\mu = -0.5$ the step lengths alternate long,
+# short, long, and the run lags behind plain gradient descent. {ref}`ex-07-nielsen-momentum` asks for
 # the reason in one line of linear algebra.
 #
 # ### Nesterov momentum
 #
 # Momentum takes the gradient at the current point although it is about to move by
-# $-\alpha\mu\mathbf v_{t-1}$ anyway. *Nesterov's accelerated gradient* {footcite}`sutskever2013momentum`
-# (NNDL §7.2.4) looks ahead first and takes the gradient there:
+# $-\alpha\mu\mathbf v_{t-1}$ anyway. *Nesterov's accelerated gradient* (NNDL §7.2.4), in the
+# form Sutskever et al. {footcite}`sutskever2013momentum` use for neural networks, looks ahead
+# first and takes the gradient there:
 #
 # $$ \mathbf v_t = \mu\,\mathbf v_{t-1} + \nabla\mathcal L(\theta_{t-1} - \alpha\mu\,\mathbf v_{t-1}),
 #    \qquad \theta_t = \theta_{t-1} - \alpha\,\mathbf v_t . $$
@@ -394,8 +400,8 @@ print(f"distance to the minimum after 100 steps (α = 0.02, μ = 0.9): "
       f"Nesterov {np.linalg.norm(nest_path[-1]):.2e}")
 
 # %% [markdown]
-# With the same α and μ, Nesterov's braking look-ahead oscillates less than plain momentum and is
-# closer to the minimum after 100 steps.
+# With the same α and μ, Nesterov ends closer to the minimum after 100 steps than plain momentum:
+# its look-ahead brakes the overshoots.
 
 # %% [markdown]
 # ## Adaptive learning rates: AdaGrad, RMSProp, Adam
@@ -482,9 +488,9 @@ plot_curves(rates, xlabel="step", ylabel=r"$\alpha / (\sqrt{G_t} + \epsilon)$ fo
             logy=True, title="effective learning rate on Rosenbrock")
 
 # %% [markdown]
-# AdaGrad's effective rate can only fall: after the steep start it stays low for the rest of the
-# run, and AdaGrad crawls (it is at its best on problems with sparse gradients, where most
-# coordinates rarely see a large gradient). RMSProp forgets the steep start (its memory is about
+# AdaGrad's effective rate can only fall: after the steep start it is frozen for the rest of the
+# run, however small the gradients on the valley floor become (AdaGrad is at its best on
+# problems with sparse gradients, where most coordinates rarely see a large gradient). RMSProp forgets the steep start (its memory is about
 # $1/(1 - \beta)$ steps) and raises the rate again as the gradients shrink along the valley
 # floor, lowering it when they grow.
 #
@@ -499,23 +505,23 @@ plot_curves(rates, xlabel="step", ylabel=r"$\alpha / (\sqrt{G_t} + \epsilon)$ fo
 # $$ \theta_t = \theta_{t-1} - H(\theta_{t-1})^{-1}\, \nabla f(\theta_{t-1}). $$
 #
 # On a quadratic the model is exact, so Newton's method lands on the minimum in one step whatever
-# the condition number. Near a minimum of any smooth function it converges *quadratically* (the
-# number of correct digits doubles every step). But each step needs the Hessian, $n^2$ second
-# derivatives for $n$ parameters, and a linear solve costing $O(n^3)$; for a network with a
+# the condition number. Near a minimum where the Hessian is positive definite it converges
+# *quadratically* (the number of correct digits roughly doubles every step). But each step needs
+# the Hessian, $n^2$ second derivatives for $n$ parameters, and a linear solve costing $O(n^3)$; for a network with a
 # million parameters neither is affordable.
 #
 # *BFGS*, the best known quasi-Newton method, builds an approximation $B_t \approx H^{-1}$ from
 # gradients alone. After a step $\mathbf s = \theta_t - \theta_{t-1}$ that changed the gradient
-# by $\mathbf y = \nabla f(\theta_t) - \nabla f(\theta_{t-1})$, it updates $B$ to the nearest
-# matrix that satisfies the *secant condition* $B_t\mathbf y = \mathbf s$ (on a quadratic,
-# $H^{-1}\mathbf y = \mathbf s$ exactly):
+# by $\mathbf y = \nabla f(\theta_t) - \nabla f(\theta_{t-1})$, it updates $B$ to the symmetric
+# matrix closest to the old one (in a weighted norm) that satisfies the *secant condition*
+# $B_t\mathbf y = \mathbf s$ (on a quadratic, $H^{-1}\mathbf y = \mathbf s$ exactly):
 #
 # $$ B_t = \big(I - \rho\,\mathbf s\mathbf y^\top\big)\, B_{t-1}\, \big(I - \rho\,\mathbf y\mathbf s^\top\big) + \rho\,\mathbf s\mathbf s^\top,
 #    \qquad \rho = \frac{1}{\mathbf y^\top\mathbf s} . $$
 #
 # It steps along $-B\nabla f$ with a *line search*: start with the full step and halve it until
-# $f$ has decreased enough (the Armijo condition). Each step costs one gradient, a few function
-# values (the table below counts them) and $O(n^2)$ arithmetic. Both methods, in numpy:
+# $f$ has decreased enough (the Armijo condition). Each step costs one gradient, at least one
+# function value (the table below counts them) and $O(n^2)$ arithmetic. Both methods, in numpy:
 
 # %%
 def newton_path(land, start, steps=50, tol=1e-10):
@@ -598,10 +604,10 @@ fig
 
 # %% [markdown]
 # On the quadratic, Newton's method goes straight to the minimum in one step; BFGS needs a few
-# steps to learn the curvature, then finishes. On Rosenbrock, Newton's first step overshoots far
-# out of the picture, but the next ones come back and it is at the minimum a few steps later
-# (the table below counts them); BFGS follows the valley floor in a few dozen steps, while 100
-# steps of gradient descent have barely entered the valley. On the saddle, Newton's method does
+# steps to learn the curvature, then finishes. On Rosenbrock, Newton's second step overshoots
+# far below the picture, but the next ones come back and it is at the minimum a few steps later
+# (the table below counts them); BFGS follows the valley floor to the minimum, while 100 steps of
+# gradient descent have barely moved along it from the start. On the saddle, Newton's method does
 # something alarming: it jumps straight *to the saddle point* (its path is the short segment from
 # the start to the origin), because the quadratic model there is exact and its only stationary
 # point is the saddle. Newton's method looks for a point where the gradient vanishes, and cannot
@@ -630,13 +636,15 @@ def outcome(land, path, max_steps):
     return f"> {max_steps}" if k is None else str(k)
 
 
-rows = []
+rows, rosen_final = [], {}
 for name in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"):
     extra = {"momentum": 0.9} if name in ("momentum", "nesterov") else {}
-    cells = [outcome(land, run_optimizer(land, name, steps=MAX_STEPS[lname],
-                                         lr=BASE_LR[lname][name], **extra), MAX_STEPS[lname])
-             for lname, land in landscapes.items()]
-    rows.append((LABELS[name], "1 gradient", *cells))
+    paths = {lname: run_optimizer(land, name, steps=MAX_STEPS[lname], lr=BASE_LR[lname][name],
+                                  **extra) for lname, land in landscapes.items()}
+    rows.append((LABELS[name], "1 gradient",
+                 *[outcome(land, paths[lname], MAX_STEPS[lname])
+                   for lname, land in landscapes.items()]))
+    rosen_final[LABELS[name]] = np.linalg.norm(paths["rosenbrock"][-1] - rosen.minimum)
 newton_cells = [outcome(land, second_order[lname][0], 50) for lname, land in landscapes.items()]
 newton_cells[2] = "to the saddle"  # it converges, but to the saddle point
 rows.append(("Newton", "1 gradient, 1 Hessian, 1 solve", *newton_cells))
@@ -648,14 +656,25 @@ for row in rows:
 evals = [second_order[lname][2] / (len(second_order[lname][1]) - 1) for lname in landscapes]
 print("BFGS line search, f evaluations per step: "
       + ", ".join(f"{lname} {e:.2f}" for lname, e in zip(landscapes, evals)))
+print(f"Rosenbrock, distance to the minimum after {MAX_STEPS['rosenbrock']} steps:")
+print("  " + ", ".join(f"{label} {dist:.1e}" for label, dist in rosen_final.items()))
 
 # %% [markdown]
-# Read the table along both axes. Down the columns, second-order methods need
-# orders of magnitude fewer steps, and on Rosenbrock several first-order methods do not get
-# within $10^{-4}$ at all in 3000 steps (they get close, then crawl, or, with a constant learning
-# rate, hover). Across the rows, they pay for it per step. For two parameters that price is
-# nothing; for $n$ parameters the Hessian has $n^2$ entries and Newton's solve costs $O(n^3)$.
-# The measured time per step on Rosenbrock, from this machine (so it varies from run to run):
+# Read the table along both axes. Down the columns, the second-order methods need the fewest
+# steps, and on the curved Rosenbrock valley far fewer than any first-order method. AdaGrad and
+# RMSProp come close on the quadratic only because its steep and shallow directions are the
+# coordinate axes, which is exactly what a per-coordinate step size can correct.
+#
+# On Rosenbrock several first-order methods do not get within $10^{-4}$ in 3000 steps: the
+# distances printed last show them still on their way along the flat valley floor. The table
+# counts the *first* arrival, and Adam gets there but does not stay: its step is invariant to the
+# scale of the gradient, so it does not die out as the gradient vanishes, and with a constant
+# $\alpha$ Adam is later thrown out of the minimum again (its final distance).
+#
+# Across the rows, the second-order methods pay for their few steps. For two parameters that
+# price is nothing; for $n$ parameters the Hessian has $n^2$ entries and Newton's solve costs
+# $O(n^3)$. The measured time per step on Rosenbrock, from this machine (so it varies from run
+# to run):
 
 # %% tags=["nbval-ignore-output"]
 # Timings vary from run to run and machine to machine, so nbval does not compare this output.
@@ -948,8 +967,8 @@ for t in (1, 2, 10, 20, 100, 1000, 5000):
 # $\alpha\, M_1/\sqrt{G_1} = \alpha\,(1-\beta_1)\,g/(\sqrt{1-\beta_2}\,|g|)$, that is
 # $(1-\beta_1)/\sqrt{1-\beta_2}$ times the intended $\alpha$ in each coordinate. Worse, $M_t$
 # recovers within tens of steps while $G_t$ stays underestimated for thousands, so the
-# uncorrected step first *grows* and then exceeds $\alpha$ for a long time (last columns
-# above). With the corrections the step is exactly $\alpha$ from the first one on, as in
+# uncorrected step first *grows* and then stays above $\alpha$ for thousands of steps (last
+# columns above). With the corrections the step is exactly $\alpha$ from the first one on, as in
 # Adam's first step on the quadratic:
 
 # %%
@@ -997,12 +1016,13 @@ def saddle_free_newton_path(land, start, steps=6):
 
 
 print("Newton:           ", newton_path(saddle, saddle.start)[:3].tolist())
-print("saddle-free Newton:", saddle_free_newton_path(saddle, saddle.start)[:, 1])
+print("saddle-free Newton:", saddle_free_newton_path(saddle, saddle.start)[:4].tolist())
 
 # %% [markdown]
 # Newton's method stops at the origin after one step. The saddle-free version sends $w_1$ to 0
 # (the positive-curvature direction, solved in one step as before) and doubles $w_2$ at every
-# step, away from the saddle along the direction in which $f$ decreases.
+# step (since $w_2 - (-2w_2)/|{-2}| = 2w_2$), away from the saddle along the direction in which
+# $f$ decreases.
 #
 # ```{solution-end}
 # ```

@@ -48,11 +48,6 @@ if "google.colab" in sys.modules:
 # - explain why the biases are left out of the penalty (NNDL exercise 4-7).
 
 # %% tags=["remove-cell"]
-# The matrices here are tiny: one BLAS thread is fastest (this must run before numpy loads).
-import os
-
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 # Show figures that end a cell as images (the book's plots do not use pyplot).
 from nndl_book.plots import show_figures_inline
 
@@ -94,7 +89,7 @@ def same(ours, theirs, tol=1e-10):
 # distribution is the *development set* (NNDL's validation set): we never train on it, we only
 # measure on it. In the comparison at the end, seeds 0, 1 and 2 each draw a fresh training
 # set and fresh initial weights, while the dev set stays the same; the single runs and figures
-# before it use seed 1, whose overfitting is the easiest to see.
+# before it all use seed 1.
 
 # %%
 N_TRAIN, NOISE = 30, 0.3
@@ -387,7 +382,7 @@ for mode in ["penalty in the loss", "weight_decay", "decoupled decay"]:
 # much, and explains why Adam with decoupled decay (AdamW) exists
 # {footcite}`loshchilov2019adamw`.
 #
-# What does $\lambda$ do? Train the big network (200 epochs, as in the rest of the chapter)
+# What does $\lambda$ do? Train the big network (200 epochs, as from here on)
 # with four values and look at the size of the weights,
 # $\|W\| = \big(\sum_l \|W^{(l)}\|_F^2\big)^{1/2}$, and at the two accuracies:
 
@@ -457,7 +452,7 @@ for lam_i in [0.001, 0.003, 0.01]:
 print(f"{'':15s} |w| < 0.01  train acc  dev acc")
 for i, (name, net) in enumerate(sparsity_nets.items()):
     zero = np.mean(np.abs(hidden_matrix(net)) < 0.01)
-    glue(f"zero_{i}", f"{100 * zero:.0f}%", display=False)
+    glue(f"zero_{i}", f"{100 * zero:.1f}%", display=False)
     print(f"{name:15s} {zero:10.3f} {accuracy(net, X_train, y_train):10.3f} "
           f"{accuracy(net, X_dev, y_dev):8.3f}")
 
@@ -476,7 +471,7 @@ fig
 # $\lambda = 0.003$ {glue:text}`zero_3` and with $\lambda = 0.01$ {glue:text}`zero_4`. The
 # histogram (log scale) shows a spike at zero with a few weights of ordinary size left standing:
 # the network has kept only the connections it needs. (With subgradient steps a weight that
-# should be zero keeps jumping across zero by about $\eta\lambda$ per step, so "practically
+# should be zero keeps jumping back and forth across zero in small steps, so "practically
 # zero" is the right test; the *proximal* update $w \leftarrow \operatorname{sign}(w)\max(|w| - \eta\lambda, 0)$
 # would set such weights exactly to zero.) Sparsity is useful when one wants to find out which
 # inputs or connections matter, or to prune a network; as a regulariser for generalisation
@@ -747,7 +742,8 @@ fig
 #
 # $$ (2 + 1)\cdot 8 + (8 + 1)\cdot 1 = 33 $$
 #
-# parameters instead of 4417. It cannot draw islands around single points. The price is that
+# parameters instead of 4417. It has too few units to spend on detours around single points.
+# The price is that
 # one has to know how small is small enough, and that small networks are harder to train on
 # hard problems.
 #
@@ -826,10 +822,11 @@ fig
 # {glue:text}`base_dev` to as much as {glue:text}`best_dev`, with {glue:text}`n_leaders`
 # methods within 0.01 of the best (printed above). Early stopping shows the smallest gap,
 # {glue:text}`early_gap`, partly because the dev set itself chose its stopping epoch. Batch
-# normalisation with a full batch leaves the gap where it was ({glue:text}`bn_gap`), as
+# normalisation with a full batch does not narrow the gap at all ({glue:text}`bn_gap`), as
 # expected: its regularisation comes from mini-batch noise, and there is none here. The
-# boundaries tell the same story: islands for no regularisation and for batch norm, smoother
-# shapes for the rest.
+# boundaries of seed 1 tell the same story: sharp detours around single training points
+# without regularisation and with batch norm, a milder one with augmentation, and broad,
+# simple shapes for the rest.
 #
 # Keep the scale of this experiment in mind: three seeds, one strength per method, chosen by
 # hand. Differences of one or two hundredths between methods are within the spread over
@@ -840,10 +837,11 @@ fig
 # (ch08-explore)=
 # ## Explore: penalty strength and dropout rate
 #
-# Each frame trains the big network on the training set of the figures for 200 epochs with the chosen
-# $\ell_2$ strength $\lambda$ and dropout rate $p$, and draws its decision boundary. Watch the
-# islands disappear as either control goes up, and the boundary grow too simple (train and
-# dev accuracy both falling) when both are large.
+# Each frame trains the big network on the training set of the figures (seed 1) for 200 epochs
+# with the chosen $\ell_2$ strength $\lambda$ and dropout rate $p$, and draws its decision
+# boundary. Watch the detours around single points disappear as either control goes up, and
+# the boundary grow too simple (train and dev accuracy both falling) when $\lambda$ is large,
+# whatever $p$.
 
 # %%
 from nndl_book.widgets import Control, Explorer
@@ -962,12 +960,13 @@ fig
 # %% [markdown]
 # With the weight alone penalised, the moved data get exactly the same $w$ and the same dev
 # loss as the centred data, and the boundary (dashed) moves with the data; the bias absorbs the
-# move for free. With the bias penalised as well, nothing changes for centred data, where the
-# best bias is near zero anyway; but for the moved data the neuron has to pay for its bias, so
-# it shrinks $w$ to a fraction of its value (a much softer, less confident sigmoid) and lets the
-# boundary slide towards the origin; its dev accuracy and dev loss both get worse. The penalty on $b$
-# did not make the model simpler in any meaningful sense; it made the strength of the
-# regularisation depend on the distance between the data and an arbitrary origin.
+# move for free. With the bias penalised as well, almost nothing changes for centred data,
+# where the best bias is near zero anyway; but for the moved data the neuron has to pay for
+# its bias, so it shrinks $w$ to a fraction of its value (a much softer, less confident
+# sigmoid) and lets the boundary slide towards the origin; its dev accuracy and dev loss both
+# get worse. The penalty on $b$ did not make the model simpler in any meaningful sense; it
+# made the strength of the regularisation depend on the distance between the data and an
+# arbitrary origin.
 #
 # In a network every hidden unit is such a neuron, and its inputs, the activations of the layer
 # below, are usually *not* centred (ReLU and sigmoid outputs are never negative), so the
@@ -1001,8 +1000,8 @@ fig
 # the inverted form does it inside the training code, so the network that is saved and
 # deployed needs no special treatment, and changing $p$ does not require changing the
 # inference code. (For a *linear* next layer the test output is then exactly the average over
-# all masks; after nonlinearities it is an approximation, Srivastava et al.'s "weight scaling
-# inference rule".)
+# all masks; after nonlinearities it is an approximation, the "weight scaling inference rule"
+# of Goodfellow et al. {footcite}`goodfellow2016deep` §7.12.)
 #
 # (b) Train without scaling and test without the factor, and the next layer sees inputs about
 # $1/(1-p)$ times larger at test than it was trained on. Three networks with $p = 0.5$:
@@ -1048,8 +1047,9 @@ glue("dropout_ratio", f"{ratio:.1f}", display=False)
 # scaling changes the size of the gradient steps), but they do about equally well. Without the
 # test-time factor the logits come out {glue:text}`dropout_ratio` times larger than with it,
 # close to $(1/(1-p))^2 = 4$ because both hidden layers pass on inflated activations (the
-# biases and the ReLUs keep it from being exactly 4). The network becomes overconfident: the dev loss suffers
-# far more than the dev accuracy, since a scaled logit mostly keeps its sign.
+# biases, which are not inflated, keep it from being exactly 4). The network becomes
+# overconfident: the dev loss suffers far more than the dev accuracy, since a scaled logit
+# mostly keeps its sign.
 #
 # ```{solution-end}
 # ```
@@ -1157,10 +1157,13 @@ fig
 # Both paths leave the origin along the steep direction $w_1$ and turn towards the flat
 # direction $w_2$ only later, so stopping early and penalising strongly both leave $w_2$, the
 # direction the data determine least, shrunk towards zero. Matched by $\alpha = 1/(\eta\tau)$
-# (the grey segments), early stopping is ahead and makes the turn more sharply, as the two
-# factors predict: per coordinate they differ by at most {glue:text}`es_factor_gap` of
-# $w_i^*$, and the matched points are at most {glue:text}`es_path_gap`% of $\|\mathbf w^*\|$
-# apart. The correspondence is therefore qualitative (exact only for $u_i \ll 1$ and
+# (the grey segments), early stopping is ahead and makes the turn more sharply. The factors
+# say why: $1 - e^{-u} \ge u/(1+u)$ for every $u \ge 0$, and the exact factor
+# $1 - (1-\eta h_i)^\tau$ is larger still, since $(1-\eta h_i)^\tau \le e^{-\eta h_i\tau}$
+# when $\eta h_i \le 1$, as here.
+# The idealised factors differ by at most {glue:text}`es_factor_gap`; in this example the
+# matched points are at most {glue:text}`es_path_gap`% of $\|\mathbf w^*\|$ apart. The
+# correspondence is therefore qualitative (exact only in the limits $u_i \ll 1$ and
 # $u_i \gg 1$, and derived for a quadratic loss): for a network it is a useful picture of why
 # the number of steps acts as an inverse penalty strength, not a theorem.
 #
@@ -1230,7 +1233,7 @@ print("torch AdamW equals Adam with decoupled decay by hand:", same(adamw, by_ha
 
 # %% [markdown]
 # Plain SGD: identical. Momentum: a difference, because the decay is accumulated in the
-# velocity. Adam: a difference of a larger order, and `AdamW` is exactly the decoupled version.
+# velocity. Adam: a much larger difference, and `AdamW` is exactly the decoupled version.
 #
 # ```{solution-end}
 # ```

@@ -52,9 +52,6 @@ if "google.colab" in sys.modules:
 
 # %%
 import math
-import os
-
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # small matrices: one BLAS thread is fastest
 
 import numpy as np
 import torch
@@ -100,10 +97,11 @@ show_figures_inline()
 #
 # $$ \boldsymbol\delta^{(l)} = f_l'\big(\mathbf z^{(l)}\big) \odot
 #    \big(W^{(l+1)}\big)^{\top} \boldsymbol\delta^{(l+1)}, \qquad
-#    \frac{\partial L}{\partial W^{(l)}} = \boldsymbol\delta^{(l)} \big(\mathbf a^{(l-1)}\big)^{\top}. $$
+#    \frac{\partial \mathcal L}{\partial W^{(l)}} = \boldsymbol\delta^{(l)} \big(\mathbf a^{(l-1)}\big)^{\top}. $$
 #
-# Unrolled from the top layer $L$ down to layer $l$, the error term is a product of $L - l$
-# factors, each a weight matrix and a diagonal matrix of derivatives:
+# Here $\mathcal L$ is the loss and $L$ the number of layers. Unrolled from the top layer $L$
+# down to layer $l$, the error term is a product of $L - l$ factors, each a weight matrix and a
+# diagonal matrix of derivatives:
 #
 # $$ \boldsymbol\delta^{(l)} = \operatorname{diag}\!\big(f_l'(\mathbf z^{(l)})\big)\, W^{(l+1)\top}
 #    \operatorname{diag}\!\big(f_{l+1}'(\mathbf z^{(l+1)})\big)\, W^{(l+2)\top} \cdots
@@ -113,8 +111,8 @@ show_figures_inline()
 # about $\rho^{\,L-l}$ times the error at the top. The logistic function has
 # $\sigma'(z) = \sigma(z)(1-\sigma(z)) \le 1/4$, so with weights of moderate size $\rho$ is well
 # below 1 and the gradient *vanishes* towards the input; with large weights $\rho > 1$ and it
-# *explodes*. The forward signal $\mathbf a^{(l)}$ is a product of $l$ such factors in the other
-# order. Powers make small differences in $\rho$ dramatic:
+# *explodes*. The forward signal $\mathbf a^{(l)}$ passes through $l$ layers and can shrink or
+# grow in the same way. Powers make small differences in $\rho$ dramatic:
 
 # %%
 for rho in [0.25, 0.9, 1.0, 1.1, 2.0]:
@@ -124,8 +122,9 @@ for rho in [0.25, 0.9, 1.0, 1.1, 2.0]:
 # To see the recursion at work, take ten hidden layers of 100 sigmoid units without biases,
 # Xavier-initialised (defined below), feed a batch of 200 standard-normal inputs, and
 # back-propagate a fixed random error signal $\mathbf e_n$ from the top, that is the "loss"
-# $L = \frac1N\sum_n \mathbf e_n^\top \mathbf a_n^{(L)}$, as Glorot and Bengio
-# {footcite}`glorot2010understanding` did. The loop below is the δ recursion, written out:
+# $\mathcal L = \frac1N\sum_n \mathbf e_n^\top \mathbf a_n^{(L)}$ over the $N$ inputs. (Glorot
+# and Bengio {footcite}`glorot2010understanding` made this kind of layer-by-layer measurement
+# on real networks at initialisation.) The loop below is the δ recursion, written out:
 
 # %%
 from nndl_book.maths.activations import d_sigmoid, sigmoid
@@ -153,11 +152,12 @@ for l in range(depth, 0, -1):           # backward: the delta recursion
 ours = np.array(ours[::-1])
 print("||dL/dW^(l)||, l = 1..10:", " ".join(f"{v:.1e}" for v in ours))
 print("ratio layer by layer:   ", " ".join(f"{r:.2f}" for r in ours[:-1] / ours[1:]))
+print(f"geometric mean of the ratios: {(ours[0] / ours[-1]) ** (1 / (depth - 1)):.2f}")
 
 # %% [markdown]
-# Each layer down divides the gradient by roughly the same factor, about 4 (the printed
-# ratios), as $\sigma' \le 1/4$ suggests, and the first layer's gradient is more than five
-# orders of magnitude below the last one's. The package's `layer_statistics`, which drives the
+# Each layer down multiplies the gradient by roughly the same ratio, close to $1/4$ (printed),
+# as $\sigma' \le 1/4$ suggests, and the first layer's gradient is more than five orders of
+# magnitude below the last one's. The package's `layer_statistics`, which drives the
 # explorer at the end of this chapter, makes the same draws in the same order and gives the
 # same norms up to rounding; so does torch autograd on the same weights:
 
@@ -183,7 +183,7 @@ print("same norms to 12 digits: nndl_book", np.allclose(stats.grad_norms, ours, 
 # gradient $\boldsymbol\delta^{(2)}\mathbf a^{(1)\top} = 0$, and the hidden error terms
 # $W^{(2)\top}\boldsymbol\delta^{(2)}$ are 0 because $W^{(2)} = 0$. Only the output bias can
 # move. More generally, units that start equal get equal gradients and stay equal (the
-# symmetry argument of NNDL exercise 4-8, worked through by hand in {ref}`ch-backprop`). Here is
+# symmetry argument of NNDL exercise 4-8, solved in {ref}`ch-backprop`). Here is
 # the same failure in torch: a 2-16-1 tanh network trained on the two moons from zeros and from
 # Xavier weights, with the same optimiser and number of steps.
 
@@ -214,8 +214,8 @@ print("hidden weights after training from zero: all zero?",
 # sixteen hidden units are sixteen copies of one unit that computes nothing: every weight is
 # still exactly 0. (With balanced classes even the output bias gets a zero gradient, up to
 # rounding, because the mean of $\sigma(0) - y$ over the data is 0.) Random initialisation
-# breaks the symmetry; {ref}`ex-09-nndl-4-8` shows that any common starting value fails in
-# the same way.
+# breaks the symmetry; {ref}`ex-09-nndl-4-8` shows that a common non-zero starting value also
+# keeps the hidden units identical.
 #
 # ## Gaussian and uniform initialisation
 #
@@ -289,7 +289,7 @@ glue("nielsen_new", f"{math.sqrt(1.5):.4f}", display=False)
 # %% [markdown]
 # The exact values are $\sqrt{501} =$ {glue:text}`nielsen_old` and $\sqrt{3/2} =$
 # {glue:text}`nielsen_new`, so Nielsen's 22.4 and 1.22 are right (rounded). The samples agree
-# with them to within their sampling error: a standard deviation estimated from $N$ draws is
+# with them up to sampling error: a standard deviation estimated from $N$ draws is
 # off by about $1/\sqrt{2N}$ of itself (printed above). The histograms show the difference
 # Nielsen draws: with $\mathcal N(0,1)$ weights, $z$ is spread over dozens of units and
 # {glue:text}`nielsen_saturated` of the neurons sit on a flat tail of the sigmoid, where
@@ -461,6 +461,8 @@ print(f"N(0, 1) with ReLU: std multiplied by {(big[9]['std'] / big[0]['std']) **
       f"layer (sqrt(256 / 2) = {math.sqrt(128):.2f})")
 per_layer = (relu_runs["Xavier"][9]["std"] / relu_runs["Xavier"][0]["std"]) ** (1 / 9)
 print(f"Xavier with ReLU: std multiplied by {per_layer:.3f} per layer (1/sqrt(2) = {2**-0.5:.3f})")
+print("He, fraction of zero outputs in layers 1..10:",
+      " ".join(f"{st['zero']:.0%}" for st in relu_runs["He"]))
 
 # %%
 fig = Figure(figsize=(10.0, 3.8), layout="constrained")
@@ -473,30 +475,32 @@ right.get_legend().set_loc("upper right")
 fig
 
 # %% [markdown]
-# **tanh.** With $\mathcal N(0,1)$ weights a unit sums 256 inputs of size about 1, so $z$ has a
-# standard deviation of order $\sqrt{256}$ and most outputs are pinned near $\pm 1$ (the
-# saturated column): the band fills the whole range of $\tanh$ from the first layer on. With
-# $\mathcal N(0, 0.01^2)$ each layer multiplies the standard deviation by about
-# $0.01\sqrt{256}$ (printed), and after ten layers the signal is gone. Xavier keeps it alive but
-# lets it decay slowly, because $\tanh$ flattens the larger inputs; the gain of $5/3$ holds it
-# roughly constant with only a few saturated units.
+# **tanh** (left panel). With $\mathcal N(0,1)$ weights a unit sums 256 inputs of size about
+# 1, so $z$ has a standard deviation of order $\sqrt{256}$ and most outputs are pinned near
+# $\pm 1$ (the saturated column counts outputs with $|\tanh(z)| \ge 0.95$): the band fills the
+# whole range of $\tanh$ from the first layer on. With $\mathcal N(0, 0.01^2)$ each layer
+# multiplies the standard deviation by about $0.01\sqrt{256}$ (printed), and after ten layers
+# the signal is gone. Xavier keeps it alive but lets it decay slowly, because $\tanh$ flattens
+# the larger inputs; the gain of $5/3$ holds it roughly constant with only a small fraction of
+# saturated units.
 #
-# **ReLU.** $\mathcal N(0,1)$ weights multiply the standard deviation by about $\sqrt{256/2}$
-# per layer, so by layer 10 the activations are in the billions. Xavier's variance
+# **ReLU** (right panel). $\mathcal N(0,1)$ weights multiply the standard deviation by about
+# $\sqrt{256/2}$ per layer, so by layer 10 it is in the tens of billions. Xavier's variance
 # $2/(n_\text{in}+n_\text{out}) = 1/256$ is half of what ReLU needs, and losing half of the
-# variance per layer is exactly the measured factor of about $1/\sqrt2$ on the standard
+# variance per layer matches the measured factor of about $1/\sqrt2$ on the standard
 # deviation; He's $2/n_\text{in}$ keeps the signal level. About half of all ReLU outputs are 0
-# at every depth (the zero column): that is the half in He's derivation. The fraction is even
-# the same for all three runs, because with the same seed the three networks' weights are the
-# same draws times different constants, and scaling the weights does not change the sign of
-# any $z$.
+# at every depth (the zero column, and the per-layer line printed for He): that is the half in
+# He's derivation. The fraction is even the same for all three runs, because with the same
+# seed the three networks' weights are the same draws times different constants, and scaling
+# the weights does not change the sign of any $z$.
 #
 # ## Vanishing gradients
 #
 # The classic demonstration is a narrow, deep sigmoid network. Take five hidden layers of three
 # units on the two moons, Xavier-initialised, do one forward and backward pass, and record each
-# layer's gradient norm $\|\partial L/\partial W^{(l)}\|$ with `grad_norms`. One network could be
-# a lucky or unlucky draw, so we build twenty (seeds 0–19) and take the median per layer; then
+# layer's gradient norm $\|\partial \mathcal L/\partial W^{(l)}\|$ with `grad_norms`. One
+# network could be a lucky or unlucky draw, so we build twenty (seeds 0–19) and take the
+# median per layer; then
 # the same with ReLU units.
 
 # %%
@@ -518,8 +522,9 @@ fig
 
 # %% [markdown]
 # With sigmoid units the last layer's gradient is about {glue:text}`vanish_ratio` times the
-# first layer's: each layer down loses a factor of a few, as $\sigma' \le 1/4$ predicts. The
-# first layers barely move, however long we train. ReLU units pass the gradient unchanged where
+# first layer's (bars on a log scale): each layer down loses a factor of a few, as
+# $\sigma' \le 1/4$ predicts, so gradient descent moves the first layers far more slowly than
+# the last. ReLU units pass the gradient unchanged where
 # they are active ($\operatorname{ReLU}'(z) = 1$ for $z > 0$), and the norms stay level. But in
 # networks this narrow some draws give a layer whose three units are all inactive on every
 # input, and then no gradient flows at all (counted above); see *Dead ReLUs* below.
@@ -528,12 +533,14 @@ fig
 # ### Does a larger learning rate help? (NNDL exercise 4-9)
 #
 # If the first layer's gradient is {glue:text}`vanish_ratio` times smaller than the last one's,
-# why not make the learning rate that much larger? Because the learning rate multiplies *every* layer's step by the
-# same number: the relative sizes of the steps, first layer to last, do not change, so a rate
-# large enough for the first layers is far too large for the last ones. To check, train a
-# deeper sigmoid network (five hidden layers of ten units, Xavier, full-batch gradient descent,
-# numpy engine) with learning rates from 0.1 to 100, and measure after each step the relative
-# change of each layer's weights, $\|\Delta W^{(l)}\| / \|W^{(l)}\|$.
+# why not make the learning rate that much larger? Because the learning rate multiplies
+# *every* layer's step by the same number: the relative sizes of the steps, first layer to
+# last, do not change, so a rate large enough for the first layers is far too large for the
+# last ones. To check, train a wider sigmoid network (five hidden layers of ten units, Xavier,
+# full-batch gradient descent, numpy engine) with learning rates from 0.1 to 100, and measure
+# after each step the relative change of each layer's weights,
+# $\|\Delta W^{(l)}\| / \|W^{(l)}\|$. At the end we also count the saturated outputs of the
+# top hidden layer (sigmoid below 0.025 or above 0.975).
 
 # %%
 from nndl_book.engine import MLP, train
@@ -555,10 +562,14 @@ for lr in lrs:
     ratios = np.array(ratios)
     curves[f"lr = {lr:g}"] = losses
     first_step[f"lr = {lr:g}"] = ratios[0]
+    top = X_moons
+    for W, b in zip(model.weights[:-1], model.biases[:-1]):  # forward to the top hidden layer
+        top = sigmoid(top @ W.T + b)
     print(f"lr = {lr:5g}: loss {losses[0]:.4f} -> {losses[-1]:.4f}, accuracy "
           f"{history.train_metric[-1]:.3f}, loss went up on {np.sum(np.diff(losses) > 0):3d} of "
           f"{len(losses) - 1} steps | mean ||dW||/||W||: layer 1 {ratios[:, 0].mean():.1e}, "
-          f"layer 6 {ratios[:, -1].mean():.1e}")
+          f"layer 6 {ratios[:, -1].mean():.1e} | top layer saturated "
+          f"{np.mean(np.abs(top - 0.5) >= 0.475):4.0%}")
 
 # %%
 fig = Figure(figsize=(10.0, 3.6), layout="constrained")
@@ -575,18 +586,19 @@ right.set_ylabel("relative change of the weights")
 fig
 
 # %% [markdown]
-# At the first step the relative change of layer 1 is the same small fraction of layer 6's
-# for every learning rate (the bars have the same shape, shifted up by a factor of 10 each
-# time): the learning rate cannot change the ratio. With rates 0.1 and 1 the loss hardly
-# moves from $\ln 2$. With 10 and 100 the last layer's weights change at the first step by a
-# large fraction of themselves (right panel) and by several percent at every later step on
-# average (the printed means). With 10 the first few steps throw the top units into
-# saturation, after which the loss sits on a plateau above its start; with 100 it jumps up
-# and down for the whole run. Meanwhile the first layer's weights still change by a few parts
-# in $10^4$ or less per step. A larger learning rate does not cure vanishing gradients; it
-# trades them for unstable top layers. What does help changes the factors in the product: the
-# activation, the initialisation, normalisation or skip connections, the subject of the rest
-# of this chapter (and, as {ref}`ex-09-nndl-4-9` shows, a per-parameter step size such as
+# At the first step (right panel) the relative change of layer 1 is the same small fraction of
+# layer 6's for every learning rate: the bars have the same shape, shifted up by a factor of 10
+# each time, because the learning rate cannot change the ratio. With rates 0.1 and 1 the loss
+# (left panel) only creeps down to $\ln 2$, the loss of predicting probability 1/2 for every
+# point. With 10 and 100 the last layer's weights change at the first step by half their size
+# or more, and by several percent at every later step on average (the printed means). With 10
+# the first few steps throw the top hidden layer into saturation (printed), after which the
+# loss sits on a plateau above its start; with 100 it jumps up and down for the whole run.
+# Meanwhile the first layer's weights still change by a few parts in $10^4$ or less per step.
+# A larger learning rate does not cure vanishing gradients; it trades them for unstable top
+# layers. What does help changes the factors in the product: the activation, the
+# initialisation, normalisation or skip connections, the subject of the rest of this chapter
+# (and, as {ref}`ex-09-nndl-4-9` shows, a per-parameter step size such as
 # Adam's).
 #
 # ## Exploding gradients and gradient clipping
@@ -615,8 +627,9 @@ print("tanh network, saturated outputs per hidden layer:", " ".join(f"{f:.0%}" f
 # towards the input, by a factor of a few per layer: most of its units are saturated (printed),
 # but the few that are not carry the error through weights with standard deviation 3. The ReLU
 # network's gradients are huge everywhere: its activations grow by a factor of about
-# $\sqrt{32/2}$ per layer, and the output and every gradient are of order $10^4$. One gradient
-# step with such a gradient throws the weights far away.
+# $\sqrt{32/2}$ per layer going up, its error terms by the same factor going down, and their
+# products, the weight gradients, are all of order $10^4$. One gradient step with such a
+# gradient throws the weights far away.
 #
 # **Gradient clipping** bounds the step. If the gradient $\mathbf g$ (all parameters'
 # gradients as one long vector) has norm above a threshold $c$, rescale it to norm $c$:
@@ -765,15 +778,17 @@ fig
 # On a log–log scale (right panel) the first layer's gradient is a straight line of slope about
 # 6 (the fitted slope is printed): with every unit on its negative side, each of the six
 # hidden layers multiplies the error by $\alpha$ on the way down, so the gradient goes like
-# $\alpha^6$. With $\alpha = 0.01$ the network is technically alive but barely; with $\alpha$
-# between 0.1 and 0.3 the gradient stays within reach; $\alpha = 1$ makes the network linear. The real cure is not to start dead: biases at 0 and He weights leave about
+# $\alpha^6$. With $\alpha = 0.01$ the first layer is technically alive, but its gradient is
+# negligible; only a slope as large as 0.3 keeps it within a few orders of magnitude of the
+# output layer's (the table), and $\alpha = 1$ makes the network linear. The real cure is not
+# to start dead: biases at 0 and He weights leave about
 # half the units active on any input.
 #
 # ## Remedies compared
 #
 # | problem | remedy | why it works |
 # | --- | --- | --- |
-# | saturation, $f' \le 1/4$ | ReLU-family activations | $f' = 1$ on the active side |
+# | saturating units ($\sigma' \le 1/4$) | ReLU-family activations | $f' = 1$ on the active side |
 # | wrong scale of the signal | Xavier / He initialisation | each layer keeps the variance |
 # | the scale drifts in training | batch normalisation {footcite}`ioffe2015batchnorm` | each layer's net inputs are re-standardised on every batch |
 # | long products of factors | residual connections {footcite}`he2016resnet` | $\mathbf a^{(l)} = \mathbf a^{(l-1)} + f(\cdot)$ adds an identity path: $\partial\mathbf a^{(l)}/\partial\mathbf a^{(l-1)} = I + \dots$ |
@@ -781,8 +796,10 @@ fig
 #
 # A residual layer adds its input to its output, $\mathbf a^{(l)} = \mathbf a^{(l-1)} +
 # f(W^{(l)}\mathbf a^{(l-1)} + \mathbf b^{(l)})$, so the error reaches the layer below through
-# the identity as well as through $W^{(l)}$ and $f'$, and the product of small factors is
-# replaced by a sum that contains 1. A residual MLP in a few lines:
+# the identity as well as through $W^{(l)}$ and $f'$: each factor of the product becomes
+# $I + W^{(l)\top}\operatorname{diag}(f')$ instead of the small
+# $W^{(l)\top}\operatorname{diag}(f')$ alone, so the product no longer shrinks
+# geometrically. A residual MLP in a few lines:
 
 # %%
 class ResidualMLP(nn.Module):
@@ -826,23 +843,26 @@ remedy_norms = {name: one_step_grad_norms(model) for name, model in remedies.ite
 print(f"{'':21s} ||dL/dW^(1)||  ||dL/dW^(11)||  ||dL/dW^(21)||   first/last")
 for name, v in remedy_norms.items():
     print(f"{name:21s} {v[0]:13.2e}  {v[10]:14.2e}  {v[20]:13.2e}   {v[0] / v[20]:10.1e}")
+plain = remedy_norms["plain sigmoid"]
+glue("plain_ratio", f"{plain[0] / plain[20]:.0e}", display=False)
 
 # %%
 fig = plot_grad_norms(remedy_norms, title="Twenty hidden layers: gradient norm per layer")
 fig
 
 # %% [markdown]
-# In the plain sigmoid stack the first layer's gradient is about $10^{-13}$ of the last one's
-# (the ratio column): for all practical purposes the first half of the network is frozen. Each
-# remedy removes the geometric decay. ReLU with He weights keeps the first layer's gradient
-# within about an order of magnitude of the last one's. Batch normalisation standardises every
-# layer's net inputs, so each sigmoid works near its steepest point and the norms no longer
-# decay (the first layer's is even the largest, because batch normalisation divides by the
-# small spread of its net inputs). In the residual stack the hidden layers' gradients are all
-# of the same size too; its output layer's gradient is larger because the sigmoid's positive
-# outputs pile up along the identity path and the output layer reads large inputs.
-# Residual connections are why networks with a hundred layers and more can be trained at all
-# {footcite}`he2016resnet`.
+# In the plain sigmoid stack the first layer's gradient is about {glue:text}`plain_ratio`
+# times the last one's (the ratio column): for all practical purposes the first half of the
+# network is frozen. Each remedy removes the geometric decay (in the figure, only the plain
+# stack's line falls steeply towards layer 1). ReLU with He weights keeps the first layer's
+# gradient within about an order of magnitude of the last one's. Batch normalisation
+# standardises every layer's net inputs, so each sigmoid works near its steepest point; the
+# norms no longer decay, and even grow somewhat towards the input. In the residual stack the
+# gradients of the residual layers (2 to 20) stay within an order of magnitude of each other;
+# the input layer's is smaller, and the output layer's larger because the sigmoid's positive
+# outputs pile up along the identity path, so the output layer reads large inputs. Residual
+# connections let He et al. {footcite}`he2016resnet` train networks of more than a hundred
+# layers.
 #
 # ## Explore: initialisation, activation and depth
 #
@@ -855,9 +875,11 @@ fig
 # signal is fine); tanh with $\mathcal N(0,1)$ (saturated, and the gradient grows towards the
 # input); ReLU with $\mathcal N(0, 0.01^2)$, $\mathcal N(0,1)$, Xavier and He (the signal
 # shrinks, explodes, fades, holds). With ReLU the gradient line is level for every scheme, only
-# at very different heights: scaling all weights by $c$ scales every layer's gradient by the
-# same power of $c$, so for ReLU the damage of a bad scale is in the size of the gradient, not
-# in its shape across layers.
+# at very different heights: a ReLU layer without biases satisfies $f(cz) = cf(z)$ for
+# $c > 0$, so scaling all weights by $c$ scales $\mathbf a^{(l)}$ by $c^{l}$,
+# $\boldsymbol\delta^{(l)}$ by $c^{L-l}$ and every layer's gradient by the same $c^{L-1}$.
+# For ReLU the damage of a bad scale is in the size of the gradient, not in its shape across
+# layers.
 
 # %%
 from nndl_book.widgets.initialisation import initialisation_explorer
@@ -867,7 +889,7 @@ initialisation_explorer()
 # %% [markdown]
 # ## Exercises
 #
-# ```{exercise} NNDL 4-8, initialisation form
+# ```{exercise} NNDL 4-8: a constant start
 # :label: ex-09-nndl-4-8
 # Zero is not the only bad start. Initialise every weight of a 2-16-1 $\tanh$ network to the
 # same constant 0.5 and every bias to 0, train it on the two moons as in *Zero
@@ -886,8 +908,9 @@ initialisation_explorer()
 # constant start does learn, because the units are not inactive, but the sixteen units are
 # one unit and the network is no better than a 2-1-1 network. Noise makes the gradients differ
 # and lets gradient descent pull the units apart, but near the symmetric start the
-# differences grow slowly: with noise $10^{-3}$ the units are still nearly copies after 200
-# steps, with $10^{-2}$ they have become different features.
+# differences grow slowly: with noise $10^{-3}$ the units have drifted apart only a little
+# after 200 steps and the accuracy is still that of the symmetric network; with $10^{-2}$ they
+# have become different features and the accuracy is higher.
 
 # %%
 def constant_start(noise, seed=0):
@@ -918,21 +941,23 @@ for noise in [0.0, 1e-3, 1e-2]:
 # :label: ex-09-nndl-4-9
 # Can increasing the learning rate alleviate the vanishing gradient problem? Answer with the
 # experiment of {ref}`sec-09-learning-rate`, then show that giving each parameter its own step
-# size does help: train the same five-layer sigmoid network with Adam (learning rate 0.01,
-# 200 steps) and compare the relative changes of the first and last layers' weights.
+# size does help: train the same sigmoid network (five hidden layers of ten units) with Adam
+# (learning rate 0.01, 200 steps) and compare the relative changes of the first and last
+# layers' weights.
 # ```
 #
 # ```{solution-start} ex-09-nndl-4-9
 # :class: dropdown
 # ```
 #
-# No. Plain gradient descent moves every layer by $\eta\,\partial L/\partial W^{(l)}$, so the
-# learning rate $\eta$ scales all layers' steps alike and the ratio between the first and last
-# layers' steps stays what the vanishing gradient made it. In the experiment, rates small
-# enough for the last layer leave the first layers frozen, and rates large enough to move the
-# first layers make the last layers' steps so large that the loss goes up and down and ends
-# above its start. Adam divides each parameter's step by a running estimate of the size of
-# its own gradient, so every layer moves at a similar relative rate whatever its gradient's
+# No. Plain gradient descent moves every layer by
+# $\eta\,\partial \mathcal L/\partial W^{(l)}$, so the learning rate $\eta$ scales all layers'
+# steps alike and the ratio between the first and last layers' steps stays what the vanishing
+# gradient made it. In the experiment, rates 0.1 and 1 leave the first layers frozen and the
+# loss near $\ln 2$; with rates 10 and 100 the first layers still move by only a few parts in
+# $10^4$ per step, while the last layers' steps are so large that the loss goes up and down and
+# ends above its start. Adam divides each parameter's step by a running estimate of the size
+# of its own gradient, so every layer moves at a similar relative rate whatever its gradient's
 # scale:
 
 # %%
@@ -998,9 +1023,10 @@ for k in [0, 250, 500, 1000]:
 # with $\sigma'(z_j) \approx 1/4$ for small $z_j$, so
 # $\operatorname{Var}(\delta^{(l-1)}) \approx \tfrac1{16}\, n_\text{out}\operatorname{Var}(w)
 # \operatorname{Var}(\delta^{(l)})$, and keeping it requires $\operatorname{Var}(w) =
-# 16/n_\text{out}$: sixteen times Xavier's variance, four times its standard deviation. (The
-# forward pass is then not variance-preserving, but sigmoid outputs are bounded anyway.) We
-# reuse the chapter's own δ loop with the scale as a parameter:
+# 16/n_\text{out}$. Forward, the varying part of $\sigma(z) \approx \tfrac12 + z/4$ is $z/4$,
+# which gives $16/n_\text{in}$ in the same way; Xavier's compromise between the two is
+# $16 \cdot 2/(n_\text{in} + n_\text{out})$: sixteen times Xavier's variance, four times its
+# standard deviation. We reuse the chapter's own δ loop with the scale as a parameter:
 
 # %%
 def sigmoid_grad_norms(scale, depth=10, width=100, n=200, seed=0):
@@ -1029,7 +1055,10 @@ for scale in [1.0, 4.0]:
 
 # %% [markdown]
 # The factor by which the gradient shrinks per layer moves much closer to 1, but not all the
-# way: with weights four times larger, many net inputs are no longer small, and there
+# way: with weights four times larger, the net inputs are no longer small. The constant part
+# $\tfrac12$ of the sigmoid's outputs alone gives $z = \sum_j w_j a_j$ the variance
+# $n_\text{in}\operatorname{Var}(w)/4 = 100 \cdot \tfrac{16}{100} / 4 = 4$, a standard
+# deviation of 2, and there
 # $\sigma'(z)$ is well below $1/4$. The rule of thumb removes most of the decay, not all of it;
 # in a deep sigmoid network the gradient still vanishes, only more slowly.
 
@@ -1052,10 +1081,11 @@ for scale in [1.0, 4.0]:
 #   LeCun's $1/n_\text{in}$, Xavier's $2/(n_\text{in}+n_\text{out})$ for $\tanh$ (forward and
 #   backward balanced) and He's $2/n_\text{in}$ for ReLU, which zeros half of its inputs.
 # - A larger learning rate does not cure vanishing gradients (NNDL 4-9): it scales all
-#   layers alike and destabilises the top ones.
+#   layers alike and destabilises the top ones. A per-parameter step size (Adam) does help.
 # - Gradient clipping caps the step when a gradient explodes; Leaky ReLU keeps gradients
-#   flowing through inactive units, scaled by $\alpha$ per layer; batch normalisation and
-#   residual connections keep the gradient level through twenty layers and more.
+#   flowing through inactive units, scaled by $\alpha$ per layer; ReLU with He weights, batch
+#   normalisation and residual connections keep the gradient from vanishing through twenty
+#   layers.
 #
 # ## References
 #
