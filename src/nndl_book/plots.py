@@ -1229,34 +1229,29 @@ def plot_network(
     return _figure_of([axes])
 
 
-def show_figures_inline(dpi: float = 110) -> bool:
+def show_figures_inline(dpi: float = 110) -> None:
     """Show a ``Figure`` that ends a notebook cell as a PNG image.
 
     The plots here never touch ``pyplot``, so IPython's inline backend, which would register an
-    image formatter for figures, is never loaded. Call this once in a notebook's setup cell.
+    image formatter for figures, is never loaded. Call this once in a notebook's setup cell;
+    outside IPython it does nothing.
 
     Parameters
     ----------
     dpi : float, default 110
         Resolution of the images.
-
-    Returns
-    -------
-    bool
-        ``True`` if a running IPython now shows figures as PNG, ``False`` outside IPython.
     """
     dpi = check_positive("dpi", dpi)
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with every notebook
-        return False
+        return
     shell = get_ipython()
     if shell is None:
-        return False
+        return
     shell.display_formatter.formatters["image/png"].for_type(
         Figure, lambda fig: figure_to_png(fig, dpi=dpi)
     )
-    return True
 
 
 def figure_to_png(
