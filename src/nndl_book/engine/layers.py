@@ -48,6 +48,20 @@ class Layer:
             )
         return self._x
 
+    def backward(self, grad_out: object) -> np.ndarray:
+        """Check ``grad_out`` against the cached input and return dL/d(input)."""
+        x = self._cached_input()
+        g = v.as_array("grad_out", grad_out, ndim=2, finite=False)
+        v.check_shape("grad_out", g, self._output_shape(x))
+        return self._backward(g)
+
+    def _output_shape(self, x: np.ndarray) -> tuple[int, ...]:
+        """Shape of this layer's output for input ``x`` (elementwise layers: ``x.shape``)."""
+        return x.shape
+
+    def _backward(self, g: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
     def params(self) -> dict[str, np.ndarray]:
         """Trainable parameters, name → live array (updated in place by optimizers)."""
         return {}
@@ -140,10 +154,10 @@ class Linear(Layer):
 
     def backward(self, grad_out: object) -> np.ndarray:
         """Store ``dW``, ``db`` and return dL/dx, shape (n, n_in), from ``grad_out`` (n, n_out)."""
-        x = self._cached_input()
-        g = v.as_array("grad_out", grad_out, ndim=2, finite=False)
-        v.check_shape("grad_out", g, (x.shape[0], self.n_out))
-        return self._backward(g)
+        return super().backward(grad_out)
+
+    def _output_shape(self, x: np.ndarray) -> tuple[int, ...]:
+        return (x.shape[0], self.n_out)
 
     def _backward(self, g: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         self.dW = g.T @ self._x
@@ -202,10 +216,7 @@ class Activation(Layer):
 
     def backward(self, grad_out: object) -> np.ndarray:
         """Return ``grad_out * f'(x)``, shape (n, features)."""
-        x = self._cached_input()
-        g = v.as_array("grad_out", grad_out, ndim=2, finite=False)
-        v.check_shape("grad_out", g, x.shape)
-        return self._backward(g)
+        return super().backward(grad_out)
 
     def _backward(self, g: np.ndarray) -> np.ndarray:
         if self._from_output is not None:
@@ -248,10 +259,7 @@ class PReLU(Layer):
 
     def backward(self, grad_out: object) -> np.ndarray:
         """Store ``dalpha`` and return dL/dx, same shape as the input."""
-        x = self._cached_input()
-        g = v.as_array("grad_out", grad_out, ndim=2, finite=False)
-        v.check_shape("grad_out", g, x.shape)
-        return self._backward(g)
+        return super().backward(grad_out)
 
     def _backward(self, g: np.ndarray) -> np.ndarray:
         a = float(self.alpha[0])
