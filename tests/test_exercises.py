@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from nndl_book.exercises import CHECKS, QUIZZES, Result, check, coverage
+from nndl_book.exercises import CHECKS, QUIZZES, Question, Result, check, coverage, quiz
 from nndl_book.maths.activations import d_gelu, d_sigmoid, d_swish, sigmoid
 from nndl_book.maths.losses import softmax, softmax_jacobian
+
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _not_implemented(*_args):
@@ -358,3 +364,107 @@ def test_coverage_lists_checks_and_quizzes() -> None:
     quizzed = {q.exercise for qs in QUIZZES.values() for q in qs if q.exercise}
     assert quizzed <= set(found)
     assert all("quiz" in found[label] for label in quizzed)
+
+
+# ---------------------------------------------------------------- quizzes
+
+CHAPTER_LABELS = {m.group(1) for path in (ROOT / "chapters").glob("*.py")
+                  for m in re.finditer(r":label: (ex-\S+)", path.read_text())}
+
+
+def test_every_chapter_has_a_quiz_of_two_to_four_questions() -> None:
+    chapters = sorted(p.stem[:2] for p in (ROOT / "chapters").glob("[0-9][0-9]_*.py"))
+    assert sorted(QUIZZES) == chapters
+    assert all(2 <= len(QUIZZES[c]) <= 4 for c in QUIZZES)
+
+
+def test_quiz_questions_name_exercises_of_their_chapter() -> None:
+    for chapter, questions in QUIZZES.items():
+        for q in questions:
+            assert q.exercise in CHAPTER_LABELS, q.exercise
+            assert q.exercise.startswith(f"ex-{chapter}-"), q.exercise
+
+
+def test_every_exercise_has_a_check_or_a_quiz() -> None:
+    assert set(coverage()) <= CHAPTER_LABELS
+    missing = sorted(CHAPTER_LABELS - set(coverage()))
+    assert not missing, f"exercises with neither a check nor a quiz: {missing}"
+
+
+@pytest.mark.parametrize("chapter", sorted(QUIZZES))
+def test_quiz_html_is_self_contained(chapter: str) -> None:
+    page = quiz(chapter)._repr_html_()
+    assert not re.search(r"https?:|//[a-z0-9.-]+\.[a-z]{2,}/|\bsrc=|\bhref=|@import|url\(",
+                         page, re.I)
+    assert page == quiz(chapter)._repr_html_()  # deterministic: nbval compares stored outputs
+    n_options = sum(len(q.options) for q in QUIZZES[chapter])
+    assert page.count('<button type="button" class="nndl-quiz-option"') == n_options
+    n_numeric = sum(q.numeric for q in QUIZZES[chapter])
+    assert page.count('class="nndl-quiz-submit"') == n_numeric
+    assert page.count('role="status" aria-live="polite"') == len(QUIZZES[chapter])
+
+
+def test_quiz_script_is_valid_javascript(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    page = quiz("07")._repr_html_()
+    script = re.search(r"<script>(.*)</script>", page, re.S).group(1)
+    (tmp_path / "quiz.js").write_text(script)
+    run = subprocess.run([node, "--check", str(tmp_path / "quiz.js")], capture_output=True,
+                         text=True, check=False)
+    assert run.returncode == 0, run.stderr
+
+
+def test_quiz_escapes_text_and_stores_answers() -> None:
+    page = quiz([Question("Is <b> bold?", options=("yes & no", "no"), answer=1,
+                          explanation="It is a tag."),
+                 {"prompt": "2 + 2?", "answer": 4, "tolerance": 0.5,
+                  "explanation": "Four."}], title="T")._repr_html_()
+    assert "Is &lt;b&gt; bold?" in page and "yes &amp; no" in page
+    assert 'data-answer="1"' in page and 'data-answer="4"' in page
+    assert 'data-tolerance="0.5"' in page
+    assert "<b>" not in page
+
+
+def test_quiz_text_repr_lists_the_prompts() -> None:
+    text = repr(quiz("05"))
+    assert text.splitlines()[0] == ("Self-test (4 questions; answer them in the notebook or on "
+                                    "the website)")
+    assert text.splitlines()[1] == f"1. {QUIZZES['05'][0].prompt}"
+
+
+@pytest.mark.parametrize(("fields", "error", "fragment"), [
+    ({"prompt": "", "answer": 0, "options": ("a", "b"), "explanation": "x"}, ValueError,
+     "prompt must be a non-empty string"),
+    ({"prompt": "q", "answer": 0, "options": ("a", "b"), "explanation": " "}, ValueError,
+     "explanation must be a non-empty string"),
+    ({"prompt": "q", "answer": 2, "options": ("a", "b"), "explanation": "x"}, ValueError,
+     "answer must be the index of the correct option, 0 to 1, got 2"),
+    ({"prompt": "q", "answer": 0, "options": ("a",), "explanation": "x"}, ValueError,
+     "at least two choices"),
+    ({"prompt": "q", "answer": 0, "options": ("a", "a"), "explanation": "x"}, ValueError,
+     "options must be distinct"),
+    ({"prompt": "q", "answer": 0, "options": "ab", "explanation": "x"}, TypeError,
+     "options must be a tuple of strings, got str"),
+    ({"prompt": "q", "answer": float("nan"), "explanation": "x"}, ValueError,
+     "must be a finite number"),
+    ({"prompt": "q", "answer": 1.0, "tolerance": -1, "explanation": "x"}, ValueError,
+     "tolerance must be a number >= 0"),
+    ({"prompt": "q", "answer": 1.0, "explanation": "x", "exercise": "4-2"}, ValueError,
+     "exercise must be a label"),
+])
+def test_question_validation(fields: dict, error: type, fragment: str) -> None:
+    with pytest.raises(error, match=re.escape(fragment)):
+        Question(**fields)
+
+
+def test_quiz_input_validation() -> None:
+    with pytest.raises(KeyError, match="no quiz for chapter '10'"):
+        quiz("10")
+    with pytest.raises(ValueError, match="at least one question"):
+        quiz([])
+    with pytest.raises(TypeError, match="question 1 must be a Question or a dict, got int"):
+        quiz([3])
+    with pytest.raises(TypeError, match="question 1: .*unexpected keyword"):
+        quiz([{"prompt": "q", "answer": 1, "explanation": "x", "colour": "red"}])
