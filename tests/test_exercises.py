@@ -19,7 +19,6 @@ from nndl_book.exercises import CHECKS, QUIZZES, Question, Result, check, covera
 from nndl_book.maths.activations import d_gelu, d_sigmoid, d_swish, sigmoid
 from nndl_book.maths.losses import softmax, softmax_jacobian
 
-
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -117,7 +117,8 @@ def exercise_check(label: str, expects: str, stub: str) -> Callable[[Callable[[A
     label : str
         The sphinx-exercise label, ``ex-NN-slug``.
     expects : str
-        What the answer is, as the "not attempted" message says it ("your weights (W1, b1, W2, b2)").
+        What the answer is, as the "not attempted" message says it, e.g.
+        "your weights (W1, b1, W2, b2)".
     stub : str
         The stub line(s) of the chapter's "your turn" cell, for the author guide and the index.
     """

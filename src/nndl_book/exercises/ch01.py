@@ -29,7 +29,8 @@ def _shape(name: str, value: object) -> tuple[int, ...]:
 
 
 @exercise_check("ex-01-shapes", "a dict of the five shapes, e.g. {'W1': (rows, columns), ...}",
-                'answer = {"W1": ..., "b1": ..., "X": ..., "Z1": ..., "Z2": ...}  # edit: shapes as tuples')
+                'answer = {"W1": ..., "b1": ..., "X": ..., "Z1": ..., "Z2": ...}'
+                "  # edit: shapes as tuples")
 def shapes(answer: object) -> str:
     if not isinstance(answer, dict):
         raise Invalid(f"the answer must be a dict with keys {', '.join(SHAPE_NAMES)}, "

@@ -41,7 +41,8 @@ def tanh_delta(answer: object) -> str:
             elif np.allclose(got, (1 - a) * (W_next.T @ delta_next)):
                 hint = "tanh'(z) is 1 minus the square of tanh(z)."
             else:
-                hint = "δ below = f'(z) ⊙ (W_nextᵀ δ_next), with f'(z) written in terms of a = tanh(z)."
+                hint = ("δ below = f'(z) ⊙ (W_nextᵀ δ_next), with f'(z) written in terms of "
+                        "a = tanh(z).")
             raise Wrong(f"for a layer of {n_here} units below {n_next} your δ differs from the "
                         f"chain rule by up to {fmt(gap)}", hint)
     return "your δ agrees with the chain rule for three layer sizes, from a = tanh(z) alone"

@@ -75,7 +75,8 @@ C_TOL = 0.01
 
 
 @exercise_check("ex-03-gelu-constant", "your two constants (c for Φ, c for GELU)",
-                "answer = (..., ...)  # edit: best c for σ(cz) ≈ Φ(z), best c for z σ(cz) ≈ GELU(z)")
+                "answer = (..., ...)"
+                "  # edit: best c for σ(cz) ≈ Φ(z), best c for z σ(cz) ≈ GELU(z)")
 def gelu_constant(answer: object) -> str:
     c_gate, c_gelu = as_tuple("the answer", answer, 2, "(c for Φ, c for GELU)")
     c_gate, c_gelu = as_number("c for Φ", c_gate), as_number("c for GELU", c_gelu)

@@ -113,7 +113,8 @@ def _softmax_jacobian_by_differences(z: np.ndarray) -> np.ndarray:
 @exercise_check("ex-04-nielsen-monotonicity",
                 "a function jacobian(a) giving ∂a_j/∂z_k from the softmax output a",
                 "def my_jacobian(a):\n"
-                "    raise NotImplementedError  # edit: K×K matrix of ∂a_j/∂z_k, from a = softmax(z)")
+                "    raise NotImplementedError"
+                "  # edit: K×K matrix of ∂a_j/∂z_k, from a = softmax(z)")
 def monotonicity(answer: object) -> str:
     fn = as_function("the answer", answer)
     rng = np.random.default_rng(405)
@@ -153,7 +154,8 @@ def inverting(answer: object) -> str:
 @exercise_check("ex-04-nielsen-softmax-backprop",
                 "a function grads(W, b, a_prev, y) returning (dC/dW, dC/db)",
                 "def my_grads(W, b, a_prev, y):\n"
-                "    raise NotImplementedError  # edit: (dC/dW, dC/db) of C = -ln softmax(W a_prev + b)[y]")
+                "    raise NotImplementedError"
+                "  # edit: (dC/dW, dC/db) of C = -ln softmax(W a_prev + b)[y]")
 def softmax_backprop(answer: object) -> str:
     fn = as_function("the answer", answer)
     rng = np.random.default_rng(407)
@@ -163,7 +165,7 @@ def softmax_backprop(answer: object) -> str:
                           2, "(dC/dW, dC/db)")
         dW, db = as_array("dC/dW", dW, (k, n_in)), as_array("dC/db", db, (k,), squeeze=True)
 
-        def cost(W: np.ndarray, b: np.ndarray) -> float:
+        def cost(W: np.ndarray, b: np.ndarray, a_prev: np.ndarray = a_prev, y: int = y) -> float:
             return float(-np.log(softmax(W @ a_prev + b)[y]))
 
         h = 1e-6

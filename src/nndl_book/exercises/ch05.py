@@ -47,7 +47,8 @@ def xor_network(answer: object) -> str:
 @exercise_check("ex-05-width",
                 "a function p_few(H): the probability that at most one of H units is alive",
                 "def my_p_few(H):\n"
-                "    raise NotImplementedError  # edit: P(at most one of H ReLU units alive at the start)")
+                "    raise NotImplementedError"
+                "  # edit: P(at most one of H ReLU units alive at the start)")
 def width(answer: object) -> str:
     fn = as_function("the answer", answer)
     for H in (2, 1, 3, 4, 8, 10):

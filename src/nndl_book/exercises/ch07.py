@@ -17,7 +17,8 @@ from nndl_book.exercises._core import (
 @exercise_check("ex-07-nielsen-momentum",
                 "a function momentum_matrix(mu, lr, curvature) giving the 2×2 matrix A",
                 "def my_momentum_matrix(mu, lr, curvature):\n"
-                "    raise NotImplementedError  # edit: A with (w', v') = A (w, v) for one momentum step")
+                "    raise NotImplementedError"
+                "  # edit: A with (w', v') = A (w, v) for one momentum step")
 def momentum(answer: object) -> str:
     fn = as_function("the answer", answer)
     rng = np.random.default_rng(707)

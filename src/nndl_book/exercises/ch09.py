@@ -13,7 +13,8 @@ from nndl_book.maths.activations import sigmoid
 @exercise_check("ex-09-nielsen-std",
                 "a function std_z(k): the standard deviation of z when k of the 1000 inputs are 1",
                 "def my_std_z(k):\n"
-                "    raise NotImplementedError  # edit: std of z = Σ w_j x_j + b, k inputs equal to 1")
+                "    raise NotImplementedError"
+                "  # edit: std of z = Σ w_j x_j + b, k inputs equal to 1")
 def nielsen_std(answer: object) -> str:
     fn = as_function("the answer", answer)
     for k in (500, 0, 1000, 250, 37):
@@ -39,12 +40,14 @@ def _sigmoid_slope_at_zero() -> float:
 @exercise_check("ex-09-xavier-sigmoid",
                 "a function variance(n_in, n_out): the weight variance for logistic units",
                 "def my_variance(n_in, n_out):\n"
-                "    raise NotImplementedError  # edit: Var(w) of Xavier's rule for the logistic function")
+                "    raise NotImplementedError"
+                "  # edit: Var(w) of Xavier's rule for the logistic function")
 def xavier_sigmoid(answer: object) -> str:
     fn = as_function("the answer", answer)
     slope = _sigmoid_slope_at_zero()
     for n_in, n_out in [(100, 100), (784, 100), (10, 1), (3, 50)]:
-        # forward needs n_in Var(w) slope² = 1, backward n_out Var(w) slope² = 1: Xavier's compromise
+        # forwards n_in Var(w) slope² = 1, backwards n_out Var(w) slope² = 1: Xavier's
+        # compromise between the two
         want = 2.0 / ((n_in + n_out) * slope**2)
         got = call_number("variance", fn, n_in, n_out)
         if abs(got - want) > 1e-6 * want:

@@ -55,7 +55,8 @@ class Question:
             if not isinstance(value, str) or not value.strip():
                 raise ValueError(f"{name} must be a non-empty string, got {value!r}")
         if isinstance(self.options, str) or not isinstance(self.options, (tuple, list)):
-            raise TypeError(f"options must be a tuple of strings, got {type(self.options).__name__}")
+            raise TypeError("options must be a tuple of strings, "
+                            f"got {type(self.options).__name__}")
         object.__setattr__(self, "options", tuple(self.options))
         if self.options:
             if len(self.options) < 2:
