@@ -6,6 +6,7 @@ The answers are re-derived here (from the package or from the maths), not copied
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import shutil
@@ -344,6 +345,14 @@ def test_unknown_label_names_near_matches() -> None:
         check(5, 1)
 
 
+def test_a_tensor_that_requires_grad_is_named() -> None:
+    torch = pytest.importorskip("torch")
+    result = check("ex-04-nielsen-sigmoid-sum", torch.tensor([1.0, 2.0], requires_grad=True))
+    assert result.status == "invalid"
+    assert "requires grad: pass tensor.detach().numpy()" in result.message
+    assert check("ex-04-nielsen-sigmoid-sum", torch.tensor([1.0, 2.0])).passed
+
+
 def test_code_errors_in_the_answer_are_reported_not_raised() -> None:
     result = check("ex-04-nielsen-sigmoid-derivative", lambda z: 1 / 0)
     assert result.status == "invalid"
@@ -413,6 +422,19 @@ def test_quiz_script_is_valid_javascript(tmp_path: Path) -> None:
     run = subprocess.run([node, "--check", str(tmp_path / "quiz.js")], capture_output=True,
                          text=True, check=False)
     assert run.returncode == 0, run.stderr
+
+
+def test_correct_options_are_not_always_shown_first() -> None:
+    shown_at = []
+    for chapter, questions in QUIZZES.items():
+        page = quiz(chapter)._repr_html_()
+        for q in (q for q in questions if q.options):
+            block = page.split(f". {html.escape(q.prompt)}</p>", 1)[1].split("</div>", 1)[0]
+            indices = re.findall(r'data-index="(\d+)"', block)
+            assert sorted(map(int, indices)) == list(range(len(q.options)))
+            shown_at.append(indices.index(str(q.answer)))
+    assert len(set(shown_at)) >= 3
+    assert max(shown_at.count(p) for p in set(shown_at)) < 0.6 * len(shown_at)
 
 
 def test_quiz_escapes_text_and_stores_answers() -> None:

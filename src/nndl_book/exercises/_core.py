@@ -99,11 +99,6 @@ class Check:
         """The whole code cell: the stub, then the check call."""
         return f"{self.stub}\n{self.call}"
 
-    @property
-    def todo(self) -> str:
-        """The "not attempted" message: what to replace."""
-        return f"replace the stub with {self.expects}"
-
 
 CHECKS: dict[str, Check] = {}
 
@@ -188,7 +183,8 @@ def check(label: str, answer: object) -> Result:
             message = entry.judge(answer)
     except NotAttempted:
         return Result(label, "not attempted",
-                      f"your function still raises NotImplementedError: {entry.todo}")
+                      "your function still raises NotImplementedError: replace that line with "
+                      f"your code ({entry.expects})")
     except Wrong as wrong:
         return Result(label, "incorrect", wrong.message, wrong.hint)
     except Invalid as invalid:
@@ -213,7 +209,10 @@ def as_array(name: str, value: object, shape: tuple[int, ...] | None = None,
         raise Invalid(f"{name} must be an array of numbers, got {type_name(value)}")
     try:
         arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except Exception:  # noqa: BLE001 - ragged lists, objects, tensors that need .detach()
+        if hasattr(value, "detach"):
+            raise Invalid(f"{name} is a torch tensor that requires grad: pass "
+                          "tensor.detach().numpy()") from None
         raise Invalid(f"{name} must be an array of numbers, got {type_name(value)} that numpy "
                       "cannot turn into one (ragged lists or non-numbers?)") from None
     if squeeze and shape is not None and arr.shape != shape:

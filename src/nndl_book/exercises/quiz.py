@@ -87,6 +87,17 @@ class Question:
         return not self.options
 
 
+def display_order(q: Question) -> list[int]:
+    """The order in which the options are shown: shuffled, but the same on every run.
+
+    Authors may list the correct option first; the page must not.
+    """
+    def key(k: int) -> str:
+        return hashlib.sha1(f"{q.prompt}\n{q.options[k]}".encode()).hexdigest()
+
+    return sorted(range(len(q.options)), key=key)
+
+
 def _as_question(item: object, i: int) -> Question:
     if isinstance(item, Question):
         return item
@@ -187,8 +198,8 @@ class Quiz:
                     f'<button type="button" class="nndl-quiz-submit">Check</button>')
         else:
             buttons = "".join(f'<button type="button" class="nndl-quiz-option" '
-                              f'data-index="{k}" aria-pressed="false">{e(o)}</button>'
-                              for k, o in enumerate(q.options))
+                              f'data-index="{k}" aria-pressed="false">{e(q.options[k])}</button>'
+                              for k in display_order(q))
             body = f'<div role="group" aria-labelledby="{qid}-p">{buttons}</div>'
         feedback = '<p class="nndl-quiz-feedback" role="status" aria-live="polite"></p>'
         return head + body + feedback + "</div>"
