@@ -322,7 +322,7 @@ def test_stub_cell_runs_and_is_not_attempted() -> None:
     """Each registered your-turn cell is valid Python whose check says "not attempted"."""
     for label, entry in CHECKS.items():
         namespace: dict[str, object] = {"np": np, "check": check}
-        *body, last = entry.cell.splitlines()
+        *body, last = entry.cell.rstrip().splitlines()
         exec("\n".join(body), namespace)  # noqa: S102 - our own stub text
         result = eval(last, namespace)  # noqa: S307
         assert result.status == "not attempted", (label, str(result))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -178,3 +179,53 @@ def test_every_check_in_the_real_chapters_runs(student, real_editions) -> None:
                 assert not cell.outputs
                 result = run_check_cell(cell.source)
                 assert result.status == "not attempted", (stem, str(result))
+
+
+# ---------------------------------------------------------------- inserting the your-turn cells
+
+@pytest.fixture(scope="module")
+def your_turn():
+    spec = importlib.util.spec_from_file_location("your_turn_tool", ROOT / "tools" / "your_turn.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["your_turn_tool"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.py"))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_your_turn_cells_sit_before_their_solutions(your_turn, student, path: Path) -> None:
+    import jupytext
+
+    from nndl_book.exercises import CHECKS
+
+    chapter = path.name[:2]
+    text = your_turn.insert_cells(path.read_text(), chapter, CHECKS)
+    assert your_turn.insert_cells(text, chapter, CHECKS) == text  # runs again: no change
+    assert text.count(your_turn.IMPORT) == 1
+    nb = jupytext.reads(text, fmt="py:percent")
+    sources = [c.source for c in nb.cells]
+    labels = [label for label, entry in CHECKS.items() if entry.chapter == chapter]
+    for label in labels:
+        calls = [i for i, s in enumerate(sources) if f'check("{label}"' in s]
+        assert len(calls) == 1, label
+        exercise = next(i for i, s in enumerate(sources) if f":label: {label}" in s)
+        start = next(i for i, s in enumerate(sources) if f"{{solution-start}} {label}" in s)
+        assert exercise < calls[0] < start, label
+    assert sum(s.strip().endswith(f'quiz("{chapter}")') for s in sources) == 1
+    edition = student.student_edition(nb)
+    check_cells = [c for c in edition.cells if student.is_check_cell(c)]
+    assert len(check_cells) == len(labels)
+    for cell in check_cells:
+        assert run_check_cell(cell.source).status == "not attempted"
+
+
+def test_your_turn_check_mode(your_turn, tmp_path: Path, monkeypatch) -> None:
+    shutil.copy(ROOT / "chapters" / "05_xor_relu.py", tmp_path / "05_xor_relu.py")
+    monkeypatch.setattr(your_turn, "SOURCES", tmp_path)
+    assert your_turn.main(["--check"]) == 1
+    assert your_turn.main([]) == 0
+    assert your_turn.main(["--check"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["05_xor_relu.py"]  # no temporary file left

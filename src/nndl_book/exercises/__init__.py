@@ -60,7 +60,11 @@ For authors: writing a "your turn" cell
    The questions live in :mod:`nndl_book.exercises.quizzes` (``QUIZZES["05"]``), each with the
    label of the exercise it comes from. The quiz is HTML with an inline script: it works on the
    static website and in Jupyter, and loads nothing from any host.
-5. ``make student`` writes ``book/student/NN_name.ipynb``: the chapters with every solution
+5. ``python tools/your_turn.py`` does steps 2 and 4 for every chapter (it inserts
+   ``CHECKS[label].cell`` before each solution, the quiz before "## Summary", and the import in
+   the first inserted cell; it leaves cells already there alone). ``--check`` reports chapters
+   that lack one. Then ``make notebooks``.
+6. ``make student`` writes ``book/student/NN_name.ipynb``: the chapters with every solution
    (``{solution-start}`` … ``{solution-end}``, text and code cells) removed and the outputs of
    the your-turn cells cleared.
 

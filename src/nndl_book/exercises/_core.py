@@ -97,7 +97,8 @@ class Check:
     @property
     def cell(self) -> str:
         """The whole code cell: the stub, then the check call."""
-        return f"{self.stub}\n{self.call}"
+        gap = "\n\n" if "def " in self.stub and "answer = " not in self.stub else "\n"
+        return f"{self.stub}{gap}{self.call}"
 
 
 CHECKS: dict[str, Check] = {}
