@@ -1,7 +1,6 @@
 '''Exercises a learner can attempt and check: ``check(label, answer)`` and ``quiz(chapter)``.
 
-For learners
-------------
+**For learners.**
 Under an exercise, a "your turn" cell holds a stub to edit and a check call::
 
     answer = (..., ..., ..., ...)  # edit: W1 (2×2), b1 (2,), W2 (1×2), b2 (1,)
@@ -14,8 +13,8 @@ that computes XOR passes, any correct derivative passes whatever its formula (co
 central differences on a grid), numbers pass within a stated tolerance. Checks use numpy only
 and each takes well under a second.
 
-For authors: writing a "your turn" cell
----------------------------------------
+**For authors: writing a "your turn" cell.**
+
 1. The check of an exercise is registered under the exercise's label in one module per chapter
    (``nndl_book/exercises/chNN.py``) with :func:`exercise_check`. ``CHECKS[label].stub`` holds
    the stub line(s) to put in the chapter; ``CHECKS[label].expects`` says what the answer is.
@@ -68,8 +67,7 @@ For authors: writing a "your turn" cell
    (``{solution-start}`` … ``{solution-end}``, text and code cells) removed and the outputs of
    the your-turn cells cleared.
 
-For the exercise index
-----------------------
+**For the exercise index.**
 ``CHECKS`` maps a label to its :class:`Check`; ``QUIZZES`` maps a chapter to its questions, each
 with ``.exercise``; :func:`coverage` gives, for every label with either, ``{"check", "quiz"}``
 or one of them. ``tools/exercise_index.py`` can use it for a "check / quiz" column.
