@@ -184,13 +184,20 @@ TABLE = {
     "ex-05-nndl-4-2": (
         (np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([[1.0, -2.0]]),
          np.zeros(1)),
-        ([[1, -1], [-1, 1]], [0, 0], [1, 1], 0.0),
+        [([[1, -1], [-1, 1]], [0, 0], [1, 1], 0.0),
+         (np.ones((2, 2)), [0.0, -1.0], [[1.0, -2.0]], [0.0])],
         [((np.ones((2, 2)), np.zeros(2), np.array([[1.0, -1.0]]), np.zeros(1)),
           "output for (0, 1) is 0, expected 1"),
          ((np.ones((2, 2)), np.array([0.0, -1.0]), np.array([[1.0, -1.0]]), np.zeros(1)),
           "output for (1, 1) is 1, expected 0"),
          ((-np.ones((2, 2)), np.zeros(2), np.array([[1.0, 1.0]]), np.zeros(1)),
-          "a hidden unit is zero at all four inputs")],
+          "a hidden unit is zero at all four inputs"),
+         ([(np.ones((2, 2)), [0.0, -1.0], [[1.0, -2.0]], [0.0]),
+           (np.ones((2, 2)), [-1.0, 0.0], [[-2.0, 1.0]], [0.0])],
+          "networks 1 and 2 are the same network"),
+         ([(np.ones((2, 2)), [0.0, -1.0], [[1.0, -2.0]], [0.0]),
+           (np.ones((2, 2)), [0.0, -1.0], [[1.0, -1.0]], [0.0])],
+          "network 2: output for (1, 1) is 1, expected 0")],
         ((np.ones((2, 3)), np.zeros(2), np.ones((1, 2)), np.zeros(1)), "W1 must have shape")),
     "ex-05-width": (
         lambda H: (1 / 4) ** H + H * (3 / 4) * (1 / 4) ** (H - 1),
@@ -351,6 +358,10 @@ def test_a_tensor_that_requires_grad_is_named() -> None:
     assert result.status == "invalid"
     assert "requires grad: pass tensor.detach().numpy()" in result.message
     assert check("ex-04-nielsen-sigmoid-sum", torch.tensor([1.0, 2.0])).passed
+
+
+def test_xor_weights_as_nested_lists_are_one_network() -> None:
+    assert check("ex-05-nndl-4-2", [[[1, 1], [1, 1]], [0, -1], [[1, -2]], [0]]).passed
 
 
 def test_code_errors_in_the_answer_are_reported_not_raised() -> None:

@@ -24,8 +24,25 @@ XOR_TOL = 1e-3
 @exercise_check("ex-05-nndl-4-2",
                 "your weights (W1, b1, W2, b2) of shapes (2, 2), (2,), (1, 2), (1,)",
                 "answer = (..., ..., ..., ...)  # edit: W1 (2×2), b1 (2,), W2 (1×2), b2 (1,)")
-def xor_network(answer: object) -> str:
-    W1, b1, W2, b2 = as_tuple("the answer", answer, 4, "(W1, b1, W2, b2)")
+def xor_networks(answer: object) -> str:
+    """One network (W1, b1, W2, b2), or a list of networks that must all differ."""
+    several = isinstance(answer, list) and len(answer) >= 2 and all(
+        isinstance(net, (tuple, list)) and len(net) == 4 for net in answer)
+    if not several:
+        return _xor_network("the answer", answer)[0]
+    units = [_xor_network(f"network {i}", net)[1] for i, net in enumerate(answer, start=1)]
+    for i in range(len(units)):
+        for j in range(i):
+            if units[i].shape == units[j].shape and np.allclose(units[i], units[j]):
+                raise Wrong(f"networks {j + 1} and {i + 1} are the same network (at most the "
+                            "hidden units are swapped)",
+                            "look for another way to build XOR of two bits from two ReLU units.")
+    return f"all {len(units)} networks compute XOR on all four inputs, and they differ"
+
+
+def _xor_network(name: str, answer: object) -> tuple[str, np.ndarray]:
+    """Check one network; return the message and its hidden units in a canonical order."""
+    W1, b1, W2, b2 = as_tuple(name, answer, 4, "(W1, b1, W2, b2)")
     W1 = as_array("W1", W1, (2, 2))
     b1 = as_array("b1", b1, (2,), squeeze=True)
     W2 = as_array("W2", W2, (1, 2), squeeze=True)
@@ -39,9 +56,12 @@ def xor_network(answer: object) -> str:
                     if dead.any() else
                     "(0, 1) and (1, 0) must come out 1 and (0, 0), (1, 1) must come out 0; "
                     "one unit can detect 'at least one', the other 'both'.")
-            raise Wrong(f"output for ({fmt(x[0])}, {fmt(x[1])}) is {fmt(float(got))}, "
+            where = "" if name == "the answer" else f"{name}: "
+            raise Wrong(f"{where}output for ({fmt(x[0])}, {fmt(x[1])}) is {fmt(float(got))}, "
                         f"expected {fmt(want)}", hint)
-    return f"the network computes XOR on all four inputs (to {XOR_TOL})"
+    units = np.column_stack([W1, b1, W2.reshape(-1), np.full(2, b2[0])])
+    units = units[np.lexsort(units.T[::-1])]
+    return f"the network computes XOR on all four inputs (to {XOR_TOL})", units
 
 
 @exercise_check("ex-05-width",
