@@ -6,8 +6,9 @@ Under an exercise, a "your turn" cell holds a stub to edit and a check call::
     answer = (..., ..., ..., ...)  # edit: W1 (2×2), b1 (2,), W2 (1×2), b2 (1,)
     check("ex-05-nndl-4-2", answer)
 
-``check`` prints one line: ``correct``, ``not yet`` (what is wrong, then a hint), ``not attempted
-yet`` (the stub is unedited) or ``cannot check this answer`` (wrong type, shape, NaN). It judges
+``check`` returns a result that shows as one line: ``correct``, ``not yet`` (what is wrong,
+then a hint), ``not attempted yet`` (the stub is unedited) or ``cannot check this answer``
+(wrong type, shape, NaN). It judges
 the property the exercise asks for, not the book's particular answer: any 2-2-1 ReLU network
 that computes XOR passes, any correct derivative passes whatever its formula (compared with
 central differences on a grid), numbers pass within a stated tolerance. Checks use numpy only
@@ -40,7 +41,9 @@ and each takes well under a second.
        # ```
 
    For a function, the stub is a ``def my_name(...)`` whose body raises
-   ``NotImplementedError``, followed by ``check(label, my_name)``. Prefix stub names with
+   ``NotImplementedError``, followed by ``check(label, my_name)``. ``CHECKS[label].cell`` is
+   the whole code cell. Exercise 4-2 also takes a list of networks, ``check(label, [net1,
+   net2])``, and says when two are the same network. Prefix stub names with
    ``my_`` so they never shadow the chapter's own names, and keep the cell self-contained (only
    ``np`` and ``check``), because the student edition runs it without the solutions above it.
    Import ``check`` (and ``quiz``) once, in the chapter's import cell:
