@@ -23,7 +23,7 @@ NBVAL_SANITIZE := tests/nbval_sanitize.cfg
 KERNEL_ENV := NNDL_BOOK_FRAMES=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: help venv assets notebooks book serve test lint unit pairing nbval site browser \
-        chromium bench clean
+        chromium bench clean student
 
 help:
 	@echo "make book       build the website into $(HTML) (creates .venv on first use)"
@@ -32,6 +32,7 @@ help:
 	@echo "make nbval      re-run the executed notebooks and compare outputs (CHAPTERS=... for some)"
 	@echo "make serve      serve the built website on http://127.0.0.1:8000"
 	@echo "make bench      speed figures of the package and the widgets"
+	@echo "make student    the chapters without solutions, for handing out, into book/student/"
 
 # ---------------------------------------------------------------- environment
 $(STAMP): pyproject.toml constraints.txt
@@ -106,6 +107,9 @@ browser: $(STAMP) chromium
 
 bench: $(STAMP)
 	$(PY) tools/bench.py
+
+student: $(STAMP)
+	$(PY) tools/student.py
 
 clean:
 	rm -rf _build book/_vendor_static/vendor node_modules

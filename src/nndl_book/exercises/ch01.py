@@ -1,0 +1,101 @@
+"""Checks for chapter 1, forward propagation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nndl_book.exercises._core import (
+    Invalid,
+    Wrong,
+    as_array,
+    as_function,
+    as_tuple,
+    call,
+    call_number,
+    exercise_check,
+    fmt,
+    type_name,
+)
+
+SHAPE_NAMES = ("W1", "b1", "X", "Z1", "Z2")
+
+
+def _shape(name: str, value: object) -> tuple[int, ...]:
+    if not isinstance(value, (tuple, list)) or not all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        raise Invalid(f"the shape of {name} must be a tuple of integers such as (3, 4), "
+                      f"got {value!r}")
+    return tuple(int(v) for v in value)
+
+
+@exercise_check("ex-01-shapes", "a dict of the five shapes, e.g. {'W1': (rows, columns), ...}",
+                'answer = {"W1": ..., "b1": ..., "X": ..., "Z1": ..., "Z2": ...}'
+                "  # edit: shapes as tuples")
+def shapes(answer: object) -> str:
+    if not isinstance(answer, dict):
+        raise Invalid(f"the answer must be a dict with keys {', '.join(SHAPE_NAMES)}, "
+                      f"got {type_name(answer)}")
+    missing = [k for k in SHAPE_NAMES if k not in answer]
+    if missing:
+        raise Invalid(f"the answer has no entry for {', '.join(missing)}")
+    got = {k: _shape(k, answer[k]) for k in SHAPE_NAMES}
+    D, H, K, N = 784, 100, 10, 64
+    want = {"W1": [(H, D)], "b1": [(H,), (H, 1)], "X": [(D, N)], "Z1": [(H, N)], "Z2": [(K, N)]}
+    hints = {"W1": "W maps the previous layer to this one: one row per neuron of this layer.",
+             "b1": "one bias per neuron of the layer.",
+             "X": "examples are stored as columns.",
+             "Z1": "Z = W X + b: rows come from W, columns from X.",
+             "Z2": "the output layer has one row per output neuron, one column per example."}
+    for k in SHAPE_NAMES:
+        if got[k] not in want[k]:
+            raise Wrong(f"the shape of {k}, {got[k]}, is not right", hints[k])
+    return "all five shapes are right (784 → 100 → 10, batches of 64 as columns)"
+
+
+@exercise_check("ex-01-collapse",
+                "a function collapse(W1, b1, W2, b2) returning the single layer (W, b)",
+                "def my_collapse(W1, b1, W2, b2):\n"
+                "    raise NotImplementedError  # edit: return (W, b) of the one equivalent layer")
+def collapse(answer: object) -> str:
+    fn = as_function("the answer", answer)
+    rng = np.random.default_rng(101)
+    for n_in, n_hidden, n_out in [(2, 3, 1), (4, 5, 3), (3, 2, 2)]:
+        W1, b1 = rng.normal(size=(n_hidden, n_in)), rng.normal(size=n_hidden)
+        W2, b2 = rng.normal(size=(n_out, n_hidden)), rng.normal(size=n_out)
+        result = call("collapse", fn, W1.copy(), b1.copy(), W2.copy(), b2.copy())
+        W, b = as_tuple("collapse(...)", result, 2, "(W, b)")
+        W = as_array("W", W, (n_out, n_in))
+        b = as_array("b", b, (n_out,), squeeze=True)
+        x = rng.normal(size=(n_in, 7))
+        two = W2 @ (W1 @ x + b1[:, None]) + b2[:, None]
+        one = W @ x + b[:, None]
+        gap = float(np.max(np.abs(two - one)))
+        if gap > 1e-8 * (1 + np.max(np.abs(two))):
+            both_w = np.allclose(W @ x, W2 @ W1 @ x)
+            hint = ("W is right; expand W2 (W1 x + b1) + b2 and collect the terms without x."
+                    if both_w else "expand W2 (W1 x + b1) + b2 and collect the terms with x.")
+            raise Wrong(f"for a {n_in}-{n_hidden}-{n_out} network your layer differs from the "
+                        f"two layers by up to {fmt(gap)}", hint)
+    return "W x + b equals the two-layer network on random weights of three sizes"
+
+
+@exercise_check("ex-01-nndl-4-5",
+                "a function n_parameters(m0, n_hidden, n_layers) giving the parameter count",
+                "def my_n_parameters(m0, n_hidden, n_layers):\n"
+                "    raise NotImplementedError  # edit: weights and biases of the whole network")
+def parameter_count(answer: object) -> str:
+    fn = as_function("the answer", answer)
+    for m0, n, layers in [(10, 120, 1), (10, 120, 2), (10, 120, 3), (10, 120, 12), (3, 12, 4),
+                          (784, 60, 5), (1, 6, 6)]:
+        width = n // layers
+        sizes = [m0] + [width] * layers + [1]
+        want = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+        got = call_number("n_parameters", fn, m0, n, layers)
+        if abs(got - want) > 1e-6 * want:
+            only_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+            hint = ("count the biases too: one per neuron of every layer after the input."
+                    if abs(got - only_weights) < 0.5 else
+                    "count layer by layer: (inputs + 1) × neurons for each of the L + 1 layers.")
+            raise Wrong(f"n_parameters({m0}, {n}, {layers}) is {fmt(got)}, counting layer by "
+                        f"layer gives {want}", hint)
+    return "the count is right for seven networks, from 1 to 12 hidden layers"

@@ -1,0 +1,132 @@
+"""Insert the "your turn" cells and the self-test quiz into the py:percent chapters.
+
+    python tools/your_turn.py                 # every chapter in chapters/
+    python tools/your_turn.py 05_xor_relu     # some chapters
+    python tools/your_turn.py --check         # exit 1 if a chapter lacks a cell it should have
+
+For every exercise with a check in ``nndl_book.exercises.CHECKS``, the cell ``CHECKS[label].cell``
+(the stub, then ``check(label, ...)``) goes just before the exercise's ``{solution-start}``
+marker, after a one-line markdown cell "**Your turn.** ...". The chapter's quiz
+(``quiz("NN")``) goes in a "## Self-test" section just before "## Summary". The first inserted
+code cell imports ``check`` and ``quiz``. A markdown cell that holds both the exercise and the
+solution marker is split in two. Cells already present are left alone, so the tool can run again.
+Run ``make notebooks`` afterwards to execute the chapters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "chapters"
+IMPORT = "from nndl_book.exercises import check, quiz"
+HEADER = "# %% [markdown]"
+
+
+def _cut(lines: list[str], at: int, cells: list[str]) -> list[str]:
+    """Insert ``cells`` (py:percent text) before line ``at``, splitting its markdown cell."""
+    before = lines[:at]
+    starts_cell = bool(before) and before[-1].strip() == HEADER
+    if starts_cell:
+        before = before[:-1]
+    while before and before[-1].strip() in {"", "#"}:
+        before.pop()
+    insert = "\n\n".join(cells).splitlines()
+    return before + ["", ""] + insert + ["", "", HEADER] + lines[at:]
+
+
+def your_turn_markdown(expects: str) -> str:
+    return f"{HEADER}\n# **Your turn.** Edit the cell below ({expects}), then run it."
+
+
+def insert_cells(text: str, chapter: str, checks: dict) -> str:
+    """``text`` of chapter ``chapter`` ("05") with the missing your-turn and quiz cells added."""
+    lines = text.splitlines()
+    need_import = IMPORT not in text
+    inserted: list[str] = []
+    for label, entry in checks.items():
+        if entry.chapter != chapter or f'check("{label}"' in "\n".join(lines):
+            continue
+        marker = re.compile(r"^#\s*(`{3,}|:{3,})\{solution-start\}\s+" + re.escape(label) + r"\s*$")
+        at = next((i for i, line in enumerate(lines) if marker.match(line)), None)
+        if at is None:
+            raise ValueError(f"chapter {chapter}: no solution-start marker for {label}")
+        code = entry.cell
+        inserted.append(code)
+        lines = _cut(lines, at, [your_turn_markdown(entry.expects), f"# %%\n{code}"])
+    if f'quiz("{chapter}")' not in "\n".join(lines):
+        at = next((i for i, line in enumerate(lines) if line.strip() == "# ## Summary"), len(lines))
+        quiz_cells = [f"{HEADER}\n# ## Self-test\n#\n# Click an answer: the page says whether it "
+                      "is right. It works on the website too, with no kernel.",
+                      f'# %%\nquiz("{chapter}")']
+        inserted.append(f'quiz("{chapter}")')
+        if at == len(lines):
+            lines = lines + [""] + "\n\n".join(quiz_cells).splitlines()
+        else:
+            lines = _cut(lines, at, quiz_cells)
+    out = "\n".join(lines) + "\n"
+    if need_import and inserted:
+        # the first inserted code cell, in the order of the chapter, imports check and quiz
+        at = min(i for i in (out.find(f"# %%\n{code}\n") for code in inserted) if i >= 0)
+        at += len("# %%\n")
+        out = out[:at] + IMPORT + "\n" + out[at:]
+    return out
+
+
+def write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    from nndl_book.exercises import CHECKS
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="chapters (default: all)")
+    parser.add_argument("--check", action="store_true", help="only report missing cells")
+    args = parser.parse_args(argv)
+    paths = ([SOURCES / (n if n.endswith(".py") else f"{n}.py") for n in args.names]
+             if args.names else sorted(SOURCES.glob("[0-9][0-9]_*.py")))
+    missing = []
+    for path in paths:
+        if not path.exists():
+            print(f"error: no chapter {path}", file=sys.stderr)
+            return 1
+        text = path.read_text()
+        for name in ("check", "quiz"):
+            if re.search(rf"^def {name}\(", text, re.M):
+                print(f"warning: {path.name} defines its own {name}(); the import of the "
+                      f"your-turn cells rebinds it from there on: rename the chapter's function",
+                      file=sys.stderr)
+        try:
+            new = insert_cells(text, path.name[:2], CHECKS)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        if new != text:
+            missing.append(path.name)
+            if not args.check:
+                write_atomically(path, new)
+                print(f"added your-turn and quiz cells to {path.name}")
+    if args.check and missing:
+        print(f"chapters missing your-turn or quiz cells: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
