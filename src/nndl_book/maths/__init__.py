@@ -1,13 +1,13 @@
-"""The maths layer: activations, losses and initialisers in numpy float64.
+"""The maths layer: activations, losses, initialisers and accuracy in numpy float64.
 
 Each derivative and gradient here is tested against torch autograd in float64.
 
-Import from here or from the submodules ``activations``, ``losses`` and ``init``.
+Import from here or from the submodules ``activations``, ``losses``, ``init`` and ``metrics``.
 """
 
 from nndl_book.maths.activations import (
     ACTIVATIONS,
-    Activation,
+    ActivationFunction,
     d_elu,
     d_gelu,
     d_gelu_tanh,
@@ -38,13 +38,13 @@ from nndl_book.maths.activations import (
     tanh,
 )
 from nndl_book.maths.init import (
-    INITIALIZERS,
+    INITIALISERS,
     constant,
     fan_in_and_fan_out,
-    get_initializer,
+    get_initialiser,
     he_normal,
     he_uniform,
-    initialize,
+    initialise,
     lecun_normal,
     normal,
     uniform,
@@ -62,7 +62,6 @@ from nndl_book.maths.losses import (
     d_cross_entropy,
     d_mae,
     d_mse,
-    d_nll_loss,
     get_loss,
     log_softmax,
     mae,
@@ -72,12 +71,15 @@ from nndl_book.maths.losses import (
     softmax,
     softmax_jacobian,
 )
+from nndl_book.maths.metrics import accuracy, batched_accuracy
 
 __all__ = [
     "ACTIVATIONS",
-    "Activation",
-    "INITIALIZERS",
+    "ActivationFunction",
+    "INITIALISERS",
     "LOSSES",
+    "accuracy",
+    "batched_accuracy",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "constant",
@@ -94,7 +96,6 @@ __all__ = [
     "d_leaky_relu",
     "d_mae",
     "d_mse",
-    "d_nll_loss",
     "d_prelu",
     "d_prelu_alpha",
     "d_relu",
@@ -107,14 +108,14 @@ __all__ = [
     "gelu",
     "gelu_tanh",
     "get_activation",
-    "get_initializer",
+    "get_initialiser",
     "get_loss",
     "hard_sigmoid",
     "hard_tanh",
     "he_normal",
     "he_uniform",
     "identity",
-    "initialize",
+    "initialise",
     "leaky_relu",
     "lecun_normal",
     "log_softmax",
