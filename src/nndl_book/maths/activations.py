@@ -384,7 +384,8 @@ def d_swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
         return np.where(np.isnan(x), np.nan, 0.5)  # swish is x/2
     u = beta * x
     # u * sigma'(u) tends to 0 as u -> ±inf, where the product would be inf * 0 = NaN
-    return sigmoid(u) + np.where(np.isinf(u), 0.0, u * d_sigmoid(u))
+    finite_u = np.where(np.isinf(u), 0.0, u)
+    return sigmoid(u) + finite_u * d_sigmoid(finite_u)
 
 
 def _std_normal_cdf(x: np.ndarray) -> np.ndarray:
@@ -408,8 +409,8 @@ def d_gelu(x: ArrayLike) -> np.ndarray:
 
     At :math:`\pm\infty` the limits 1 and 0 (torch autograd gives NaN there).
     """
-    x_phi = np.where(np.isinf(x), 0.0, x * np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi))
-    return _std_normal_cdf(x) + x_phi
+    xf = np.where(np.isinf(x), 0.0, x)  # x * phi(x) tends to 0 where it would be inf * 0
+    return _std_normal_cdf(x) + xf * np.exp(-0.5 * xf * xf) / math.sqrt(2.0 * math.pi)
 
 
 def _gelu_tanh_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
