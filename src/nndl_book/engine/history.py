@@ -1,4 +1,4 @@
-"""Former home of :class:`~nndl_book.history.History`, kept so that old imports still work."""
+"""Former home of ``nndl_book.history.History``, kept so that old imports still work."""
 
 from nndl_book.history import History
 

@@ -1,9 +1,9 @@
 """A small, fast trainer for the numpy engine (full batch or mini-batch), used by live widgets.
 
-The data are checked once by :func:`~nndl_book.engine.prepare.prepare_data`; the loop then uses
+The data are checked once by ``nndl_book.engine.prepare.prepare_data``; the loop then uses
 the unchecked fast paths: ``MLP._forward``/``_backward``, ``Optimizer._step`` and the loss
-kernels of :mod:`nndl_book.maths.losses` (a leading underscore marks a method that trusts its
-arguments, see :mod:`nndl_book.engine`).
+kernels of ``nndl_book.maths.losses`` (a leading underscore marks a method that trusts its
+arguments, see ``nndl_book.engine``).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def accuracy(model: MLP, X: object, y: object, *, threshold: float | None = None
     """Deprecated: use ``nndl_book.maths.accuracy(model(X), y, threshold=...)``.
 
     Kept only so that callers of the former model-based signature keep working; it computes
-    :func:`nndl_book.maths.metrics.accuracy` of ``model(X)`` with ``threshold`` defaulting
+    ``nndl_book.maths.metrics.accuracy`` of ``model(X)`` with ``threshold`` defaulting
     to ``model.default_threshold()``.
     """
     if not isinstance(model, MLP):

@@ -1,4 +1,4 @@
-"""Former home of the accuracy; it is now :mod:`nndl_book.maths.metrics`, re-exported here."""
+"""Former home of the accuracy; it is now ``nndl_book.maths.metrics``, re-exported here."""
 
 from nndl_book.maths.metrics import accuracy, batched_accuracy
 

@@ -1,13 +1,13 @@
 """``Runner``: the small trainer used in the chapters (in the spirit of d2l's ``Trainer``).
 
-It runs mini-batch training with a seeded shuffle, records a :class:`~nndl_book.history.History`,
+It runs mini-batch training with a seeded shuffle, records a ``nndl_book.history.History``,
 keeps the best weights in memory, stops cleanly when the loss becomes NaN or infinite, and
-saves and loads checkpoints safely (:mod:`nndl_book.training.checkpoint`).
+saves and loads checkpoints safely (``nndl_book.training.checkpoint``).
 
-``fit`` reads like the loop it teaches: for each epoch, :meth:`Runner._train_epoch` takes the
+``fit`` reads like the loop it teaches: for each epoch, ``Runner._train_epoch`` takes the
 steps, the dev set is evaluated, and ``History.record`` (the one place that decides that
 training diverged) appends the epoch. What one ``fit`` carries from epoch to epoch is a
-small :class:`_Fit` record.
+small ``_Fit`` record.
 """
 
 from __future__ import annotations
@@ -136,10 +136,10 @@ class Runner:
         ``torch.nn.BCEWithLogitsLoss()`` or ``torch.nn.CrossEntropyLoss()``.
     optimizer : torch.optim.Optimizer
         Optimizer over ``model``'s parameters.
-    metric : callable or None, default :func:`~nndl_book.training.metrics.accuracy`
+    metric : callable or None, default ``nndl_book.maths.metrics.accuracy``
         ``metric(output, target) -> float``; ``None`` records no metric. A metric with a
         vectorised attribute ``batched(outputs, target) -> array`` (as ``accuracy`` has, see
-        :func:`~nndl_book.training.metrics.batched_accuracy`) scores the epochs whose targets
+        ``nndl_book.maths.metrics.batched_accuracy``) scores the epochs whose targets
         do not change (full batch, dev set) in bulk: ``history.train_metric`` and
         ``dev_metric`` are then filled at each progress line and when ``fit`` returns, while
         the losses are recorded every epoch.
