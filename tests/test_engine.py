@@ -426,3 +426,21 @@ def test_bad_input_names_the_argument(case):
     error, message, call = BAD_INPUTS[case]
     with pytest.raises(error, match=message):
         call()
+
+
+def test_train_and_check_gradients_share_one_data_check():
+    model = MLP([2, 3, 1], rng=0)
+    runs = [
+        lambda X, y, loss: train(model, X, y, loss=loss, epochs=1),
+        lambda X, y, loss: check_gradients(model, loss, X, y),
+    ]
+    logits = "binary_cross_entropy_with_logits"
+    for run in runs:
+        with pytest.raises(ValueError, match=r"X must have shape \(\*, 2\)"):
+            run(np.zeros((3, 3)), np.zeros(3), logits)
+        with pytest.raises(ValueError, match=r"y must hold targets in \[0, 1\]"):
+            run(np.zeros((3, 2)), np.full(3, 2.0), logits)
+        with pytest.raises(ValueError, match="X and y must have the same length"):
+            run(np.zeros((3, 2)), np.zeros(4), logits)
+        with pytest.raises(ValueError, match="needs probabilities"):
+            run(np.zeros((3, 2)), np.zeros(3), "binary_cross_entropy")
