@@ -220,3 +220,16 @@ def test_digest_covers_every_entry():
         {**base, "weights": "best"},
     ]
     assert all(ckpt.digest(c) != d for c in changed)
+
+
+def test_optimizer_state_of_another_shape_is_refused_before_loading(moons, tmp_path):
+    path = tmp_path / "odd.pt"
+    trained(moons, opt="sgd").save(path)
+    data = torch.load(path, weights_only=True)
+    data["optimizer"]["state"][0]["momentum_buffer"] = torch.zeros(3)
+    del data["digest"]
+    ckpt.write(str(path), data)  # a consistent file (valid digest) with a wrong buffer
+    assert_refused(
+        trained(moons, opt="sgd"), path,
+        "expected momentum_buffer of shape (5, 2) for parameter 0, found (3,)",
+    )  # fmt: skip

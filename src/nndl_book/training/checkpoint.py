@@ -160,9 +160,13 @@ def optimizer_mismatch(
     if saved_type != type(optimizer).__name__ or got != have:
         return f"expected {expected}, found {found}"
     shapes = [p.shape for group in optimizer.param_groups for p in group["params"]]
-    ids = [i for g in groups for i in g["params"]]
-    for i, shape in zip(ids, shapes, strict=True):
-        for name, value in state.get(i, {}).items():
+    try:
+        ids = [i for g in groups for i in g["params"]]
+        per_param = [(i, shape, dict(state.get(i, {}))) for i, shape in zip(ids, shapes)]
+    except (TypeError, AttributeError, ValueError) as err:
+        return f"expected {expected}, found a malformed optimizer state ({err!r})"
+    for i, shape, entries in per_param:
+        for name, value in entries.items():
             if isinstance(value, torch.Tensor) and value.ndim and value.shape != shape:
                 return (
                     f"expected {name} of shape {tuple(shape)} for parameter {i}, "
