@@ -27,6 +27,7 @@ from nndl_book.history import History
 from nndl_book.maths.metrics import accuracy
 from nndl_book.training import checkpoint
 from nndl_book.training.progress import ProgressBar
+from nndl_book.training.scoring import Scorer
 
 __all__ = ["Hook", "Runner"]
 
@@ -66,50 +67,6 @@ def _fmt(value: float) -> str:
     return f"{value:.4f}"
 
 
-class _Scorer:
-    """Applies the metric to each epoch's outputs and records the scores in ``history``.
-
-    With a vectorised ``batched(outputs, target)`` form and targets that are the same every
-    epoch, the outputs are stacked and scored in bulk on :meth:`flush`: computing accuracy on
-    200 numbers costs about as much as a training step of a small network.
-    """
-
-    LIMIT = 1 << 20  # stored output numbers before a forced flush
-
-    def __init__(
-        self,
-        metric: Callable[[torch.Tensor, torch.Tensor], float] | None,
-        batched: Callable[[torch.Tensor, torch.Tensor], np.ndarray] | None,
-        history: History,
-        split: str,
-    ) -> None:
-        self.metric, self.batched = metric, batched
-        self.history, self.split = history, split
-        self.outs: list[torch.Tensor] = []
-        self.target: torch.Tensor | None = None
-
-    def add(self, out: torch.Tensor, target: torch.Tensor) -> None:
-        if self.batched is None:
-            self.history.record_metric(self.split, [self.metric(out, target)])
-            return
-        if self.target is not None and target is not self.target:
-            same = target.shape == self.target.shape and torch.equal(target, self.target)
-            if not same:
-                self.flush()
-                self.target = target
-        else:
-            self.target = target
-        self.outs.append(out)
-        if len(self.outs) * out.numel() >= self.LIMIT:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.outs:
-            scores = self.batched(torch.stack(self.outs), self.target)
-            self.history.record_metric(self.split, scores)
-            self.outs.clear()
-
-
 @dataclasses.dataclass
 class _Fit:
     """What one call of :meth:`Runner.fit` carries from epoch to epoch."""
@@ -119,7 +76,7 @@ class _Fit:
     dev: tuple[torch.Tensor, torch.Tensor] | None
     batch_size: int
     shuffle: torch.Generator
-    scorers: dict[str, _Scorer]
+    scorers: dict[str, Scorer]
     weights: list[tuple[str, torch.Tensor]]  # state_dict views that track the live weights
     bar: ProgressBar | None
 
@@ -322,8 +279,8 @@ class Runner:
             batch_size=bs,
             shuffle=torch.Generator().manual_seed(seed),
             scorers={
-                "train": _Scorer(self.metric, batched if bs >= n else None, self.history, "train"),
-                "dev": _Scorer(self.metric, batched, self.history, "dev"),
+                "train": Scorer(self.metric, batched if bs >= n else None, self.history, "train"),
+                "dev": Scorer(self.metric, batched, self.history, "dev"),
             },
             weights=list(self.model.state_dict().items()),
             bar=ProgressBar(epochs, "epoch") if progress else None,
