@@ -102,6 +102,65 @@ def test_prelu_per_channel_matches_torch(data):
     np.testing.assert_allclose(dw, w.grad.numpy(), rtol=RTOL, atol=ATOL)
 
 
+@pytest.mark.parametrize("name, f, df, params, ref, kinks", CASES, ids=[c[0] for c in CASES])
+def test_derivative_at_nan_is_torch_autograds(name, f, df, params, ref, kinks):
+    _, grad = torch_value_and_grad(ref, np.array([np.nan]))
+    ours = df(np.array([np.nan]), **params)
+    np.testing.assert_array_equal(ours, grad)  # NaN equals NaN here
+
+
+def test_derivative_at_nan_named_values():
+    assert A.d_relu(np.nan) == 1.0 and A.d_elu(np.nan) == 1.0 and A.d_hard_tanh(np.nan) == 1.0
+    assert A.d_leaky_relu(np.nan, alpha=0.1) == 0.1 and A.d_hard_sigmoid(np.nan) == 0.0
+    assert np.isnan(A.d_sigmoid(np.nan)) and np.isnan(A.d_gelu_tanh(np.nan))
+
+
+@pytest.mark.parametrize("name", sorted(A.ACTIVATIONS))
+def test_derivative_at_infinity_is_its_limit(name):
+    act = A.get_activation(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        at_inf = act.derivative(np.array([np.inf, -np.inf]))
+    # beyond |x| = 1000 every derivative here equals its limit in float64
+    np.testing.assert_array_equal(at_inf, act.derivative(np.array([1e3, -1e3])))
+
+
+def test_swish_with_beta_zero_at_infinity_and_nan():
+    np.testing.assert_array_equal(A.d_swish([np.inf, -np.inf, 1.0], beta=0.0), [0.5, 0.5, 0.5])
+    assert np.isnan(A.d_swish(np.nan, beta=0.0))
+
+
+@pytest.mark.parametrize(
+    "ref", [F.silu, F.gelu, lambda t: F.gelu(t, approximate="tanh")], ids=["silu", "gelu", "tanh"]
+)
+def test_torch_gives_nan_at_infinity_where_we_give_the_limit(ref):
+    _, grad = torch_value_and_grad(ref, np.array([np.inf, -np.inf]))
+    assert np.all(np.isnan(grad))  # the documented difference: if torch changes, revisit it
+
+
+def test_d_gelu_tanh_limits():
+    np.testing.assert_array_equal(A.d_gelu_tanh([np.inf, -np.inf]), [1.0, 0.0])
+    np.testing.assert_array_equal(A.d_gelu([np.inf, -np.inf]), [1.0, 0.0])
+
+
+def test_prelu_channels_are_the_last_axis_and_3d_input_is_refused():
+    x = np.arange(-12.0, 12.0).reshape(2, 3, 4)
+    alpha = np.array([0.1, 0.2, 0.3])
+    for fn in (A.prelu, A.d_prelu, A.d_prelu_alpha):
+        with pytest.raises(ValueError, match=r"x must have shape \(n, C\) or \(C,\).*dim 1"):
+            fn(x, alpha)
+    # torch takes the channels from dim 1; ours from the last axis: equal for (n, C) input
+    t = torch.tensor(x, requires_grad=True)
+    w = torch.tensor(alpha)
+    expected = F.prelu(t, w).detach().numpy()
+    moved = A.prelu(np.moveaxis(x, 1, -1).reshape(-1, 3), alpha)
+    np.testing.assert_array_equal(np.moveaxis(moved.reshape(2, 4, 3), -1, 1), expected)
+    # a shared alpha works for any shape, as torch.nn.PReLU() with one parameter
+    shared = F.prelu(t, torch.tensor([0.25], dtype=torch.float64)).detach().numpy()
+    np.testing.assert_array_equal(A.prelu(x, 0.25), shared)
+    np.testing.assert_array_equal(A.prelu(x, [0.25]), shared)
+
+
 def test_large_inputs_are_finite_without_warnings():
     x = np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])
     with warnings.catch_warnings():

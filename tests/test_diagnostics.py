@@ -12,7 +12,6 @@ from nndl_book.training import (
     build_mlp,
     dead_relu_fraction,
     grad_norms,
-    weights_by_layer,
 )
 
 X = data.make_moons(100, rng=0)[0]  # |x| < 2.5
@@ -95,15 +94,6 @@ def test_grad_norms_from_a_runner_hook():
     assert all(v > 0 for entry in log for v in entry.values())
 
 
-def test_weights_by_layer_are_float64_copies():
-    net = build_mlp([2, 5, 1])
-    weights = weights_by_layer(net)
-    assert {k: w.shape for k, w in weights.items()} == {"layer 1": (5, 2), "layer 2": (1, 5)}
-    assert weights["layer 1"].dtype == np.float64
-    weights["layer 1"][:] = 0.0
-    assert torch.count_nonzero(net[0].weight) > 0
-
-
 def test_bad_input():
     net = build_mlp([2, 3, 1], "relu")
     with pytest.raises(TypeError, match="model"):
@@ -116,5 +106,3 @@ def test_bad_input():
         activation_stats(net, X, saturation=1.5)
     with pytest.raises(ValueError, match="model has no gradients"):
         grad_norms(net)
-    with pytest.raises(ValueError, match="model must contain"):
-        weights_by_layer(nn.Sequential(nn.ReLU()))

@@ -27,7 +27,7 @@ STDS = {
 def test_sample_std_matches_theory(name):
     kwargs, std = STDS[name]
     for shape in [(400, 400), (N_OUT, N_IN)]:
-        w = I.initialize(name, shape, rng=0, **kwargs)
+        w = I.initialise(name, shape, rng=0, **kwargs)
         assert w.shape == shape and w.dtype == np.float64
         assert w.std() == pytest.approx(std(*shape), rel=0.03)
         assert abs(w.mean()) < 0.03 * std(*shape)
@@ -36,7 +36,7 @@ def test_sample_std_matches_theory(name):
 @pytest.mark.parametrize("name", sorted(STDS))
 def test_seeded_and_reproducible(name):
     kwargs, _ = STDS[name]
-    fn = I.get_initializer(name)
+    fn = I.get_initialiser(name)
     a = fn((5, 3), 42, **kwargs)
     np.testing.assert_array_equal(a, fn((5, 3), np.random.default_rng(42), **kwargs))
     assert not np.array_equal(a, fn((5, 3), 43, **kwargs))
@@ -60,7 +60,7 @@ def torch_init(fn, **kwargs):
     ],
 )
 def test_same_distribution_as_torch(name, kwargs, torch_fn, torch_kwargs):
-    ours = I.initialize(name, (N_OUT, N_IN), rng=1, **kwargs)
+    ours = I.initialise(name, (N_OUT, N_IN), rng=1, **kwargs)
     theirs = torch_init(torch_fn, **torch_kwargs)
     assert ours.std() == pytest.approx(theirs.std(), rel=0.03)
     if "uniform" in name:  # same support
@@ -77,19 +77,19 @@ def test_fans_follow_torch_linear_layout():
 
 
 def test_deterministic_initialisers_need_no_rng():
-    np.testing.assert_array_equal(I.initialize("zeros", (2, 3)), np.zeros((2, 3)))
-    np.testing.assert_array_equal(I.initialize("constant", 3, value=0.1), [0.1, 0.1, 0.1])
+    np.testing.assert_array_equal(I.initialise("zeros", (2, 3)), np.zeros((2, 3)))
+    np.testing.assert_array_equal(I.initialise("constant", 3, value=0.1), [0.1, 0.1, 0.1])
     np.testing.assert_array_equal(I.constant([2, 2], -1), -np.ones((2, 2)))
-    assert set(I.INITIALIZERS) == {"zeros", "constant", *STDS}
+    assert set(I.INITIALISERS) == {"zeros", "constant", *STDS}
 
 
 @pytest.mark.parametrize(
     "call, error, match",
     [
-        (lambda: I.initialize("he_normal", (3, 3)), TypeError, "rng must be"),
+        (lambda: I.initialise("he_normal", (3, 3)), TypeError, "rng must be"),
         (lambda: I.he_normal((3, 3), None), TypeError, "rng must be"),
-        (lambda: I.initialize("glorot", 3, rng=0), ValueError, r"initializer 'glorot'.*'zeros'"),
-        (lambda: I.get_initializer(None), TypeError, "initializer must be a string"),
+        (lambda: I.initialise("glorot", 3, rng=0), ValueError, r"initialiser 'glorot'.*'zeros'"),
+        (lambda: I.get_initialiser(None), TypeError, "initialiser must be a string"),
         (lambda: I.zeros((0, 3)), ValueError, r"shape\[0\] must be an integer >= 1"),
         (lambda: I.zeros((3, 2.5)), TypeError, r"shape\[1\] must be an integer"),
         (lambda: I.zeros("3x3"), TypeError, "shape must be a tuple"),

@@ -171,8 +171,20 @@ def test_nll_loss_matches_torch(zy, reduction):
     z, y = zy
     log_probs = L.log_softmax(z)
     nll = lambda a, b: F.nll_loss(a, b, reduction=reduction)  # noqa: E731
-    check(L.nll_loss, L.d_nll_loss, nll, log_probs, y, reduction)
+    value, _ = torch_loss_and_grad(nll, log_probs, y)
+    np.testing.assert_allclose(L.nll_loss(log_probs, y, reduction), value, RTOL, ATOL)
     assert np.isclose(L.nll_loss(log_probs, y, reduction), L.cross_entropy(z, y, reduction))
+
+
+def test_bce_gradient_floor_is_torchs_float32_epsilon():
+    assert L.BCE_EPS == float(np.float32(1e-12)) != 1e-12
+    # p(1 - p) below the floor, at and near the ends of [0, 1]
+    p = np.array([0.0, 1e-13, 5e-13, 1.0 - 1e-16, 1.0, 0.5])
+    y = np.array([1.0, 0.0, 1.0, 1.0, 0.0, 1.0])
+    _, grad = torch_loss_and_grad(lambda a, b: F.binary_cross_entropy(a, b, reduction="sum"), p, y)
+    np.testing.assert_array_equal(L.d_binary_cross_entropy(p, y, reduction="sum"), grad)
+    with_1e12 = (p - y) / np.maximum(p * (1.0 - p), 1e-12)
+    assert not np.array_equal(with_1e12, grad)  # the float64 1e-12 would not match torch
 
 
 def test_one_hot_matches_torch():

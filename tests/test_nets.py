@@ -6,7 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from nndl_book.training import ACTIVATION_MODULES, INITIALIZERS, activation_name, build_mlp
+from nndl_book.maths.init import INITIALISERS
+from nndl_book.training import ACTIVATION_MODULES, LINEAR_INITIALISERS, activation_name, build_mlp
 
 
 def kinds(net):
@@ -42,7 +43,7 @@ def test_every_activation_builds_and_runs(name):
     assert torch.isfinite(net(torch.randn(4, 2, generator=torch.Generator().manual_seed(0)))).all()
 
 
-@pytest.mark.parametrize("init", sorted(INITIALIZERS))
+@pytest.mark.parametrize("init", sorted(LINEAR_INITIALISERS))
 def test_inits_are_seeded_and_leave_global_rng_alone(init):
     state = torch.get_rng_state()
     a, b, c = (build_mlp([3, 8, 2], init=init, seed=s) for s in (1, 1, 2))
@@ -103,6 +104,17 @@ def test_bad_input(kwargs, error, name):
     args = {"sizes": [2, 5, 1], **kwargs}
     with pytest.raises(error, match=name):
         build_mlp(**args)
+
+
+def test_every_torch_initialiser_is_a_scheme_of_the_maths_registry():
+    assert set(LINEAR_INITIALISERS) - {"default"} <= set(INITIALISERS)
+
+
+def test_activation_name_inverts_the_registry():
+    for name, factory in ACTIVATION_MODULES.items():
+        assert activation_name(factory()) == name
+    assert activation_name(nn.Linear(2, 2)) is None
+    assert activation_name(nn.Softmax(dim=1)) is None
 
 
 def test_registry_builds_fresh_modules():

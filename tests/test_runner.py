@@ -9,8 +9,8 @@ import torch
 from torch import nn
 
 from nndl_book import data
+from nndl_book.maths.metrics import batched_accuracy
 from nndl_book.training import ProgressBar, Runner, accuracy, build_mlp
-from nndl_book.training.metrics import batched_accuracy
 from nndl_book.training.progress import PLAIN_TEXT
 
 

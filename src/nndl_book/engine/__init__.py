@@ -1,10 +1,16 @@
 """The numpy engine: layers, an MLP with back-propagation, optimizers, landscapes and a trainer.
 
 Everything is float64 numpy and checked against torch autograd / ``torch.optim`` in the tests.
+
+A leading underscore on a method of a layer, of ``MLP`` or of an optimizer (``_forward``,
+``_backward``, ``_step``) marks its unchecked fast path: it trusts its arguments (float64
+arrays of the right shapes) and skips the checks of the public method of the same name
+(``forward``, ``backward``, ``step``). The trainer and the gradient check call it inside their
+loops after :func:`~nndl_book.engine.prepare.prepare_data` has checked the data once; code
+outside the engine should call the public methods.
 """
 
 from nndl_book.engine.gradcheck import check_gradients, numerical_gradient, relative_error
-from nndl_book.engine.history import History
 from nndl_book.engine.landscapes import (
     LANDSCAPES,
     IllConditionedQuadratic,
@@ -30,7 +36,9 @@ from nndl_book.engine.optim import (
     RMSProp,
     make_optimizer,
 )
-from nndl_book.engine.train import accuracy, train
+from nndl_book.engine.prepare import prepare_data
+from nndl_book.engine.train import train
+from nndl_book.history import History
 
 __all__ = [
     "History",
@@ -62,5 +70,5 @@ __all__ = [
     "bfgs",
     "steps_to_converge",
     "train",
-    "accuracy",
+    "prepare_data",
 ]

@@ -8,7 +8,7 @@ import numpy as np
 
 from nndl_book import _validate as v
 from nndl_book.engine.mlp import MLP
-from nndl_book.engine.train import _prepare_inputs, _prepare_targets
+from nndl_book.engine.prepare import prepare_data
 from nndl_book.maths.losses import LOSSES, get_loss
 
 
@@ -91,9 +91,7 @@ def check_gradients(
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an nndl_book.engine.MLP, got {type(model).__name__}")
     loss_name = v.check_choice("loss_name", loss_name, LOSSES)
-    X = _prepare_inputs("X", X, model)
-    y = _prepare_targets("y", loss_name, y, model.sizes[-1])
-    v.check_same_length("X", X, "y", y)
+    X, y = prepare_data(model, loss_name, X, y)
     loss_fn, grad_fn = get_loss(loss_name)
 
     out = model._forward(X)

@@ -8,6 +8,7 @@ for comparison.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -232,6 +233,62 @@ def run_optimizer(
 
 
 # -- second-order methods --------------------------------------------------------------------
+# ``step(landscape, p, g, k)`` proposes the k-th iterate from the point ``p`` with gradient ``g``:
+# it returns ``(p_new, g_new, finite)``, or None when no step is possible (a singular Hessian).
+Step = Callable[[Landscape, np.ndarray, np.ndarray, int], "tuple | None"]
+
+
+def _second_order(
+    landscape: Landscape | str,
+    start: object,
+    steps: int,
+    tol: float,
+    return_info: bool,
+    make_step: Callable[[], Step],
+) -> np.ndarray | tuple[np.ndarray, dict[str, Any]]:
+    """The loop shared by :func:`newton` and :func:`bfgs`.
+
+    Stops when ``‖∇f‖ < tol`` (converged), after ``steps`` steps, when no step is possible,
+    or at the first non-finite iterate (``diverged_at``). ``make_step()`` returns a fresh
+    step function, which may keep state between its calls (BFGS's inverse Hessian).
+    """
+    landscape, p = _setup(landscape, start)
+    steps = v.check_int("steps", steps, minimum=0)
+    tol = v.check_positive("tol", tol)
+    step = make_step()
+    trajectory = [p.copy()]
+    info: dict[str, Any] = {"converged": False, "diverged_at": None}
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = landscape._grad(p)
+        for k in range(1, steps + 2):
+            if np.linalg.norm(g) < tol:
+                info["converged"] = True
+                break
+            if k > steps:
+                break
+            proposal = step(landscape, p, g, k)
+            if proposal is None:
+                break
+            p, g, finite = proposal
+            if not finite:
+                info["diverged_at"] = k
+                break
+            trajectory.append(p.copy())
+    return _finish(trajectory, info, return_info)
+
+
+def _newton_step() -> Step:
+    def step(landscape: Landscape, p: np.ndarray, g: np.ndarray, k: int) -> tuple | None:
+        try:
+            p_new = p - np.linalg.solve(landscape._hessian(p), g)
+        except np.linalg.LinAlgError:
+            return None
+        finite = bool(np.all(np.isfinite(p_new)))
+        return p_new, landscape._grad(p_new) if finite else g, finite
+
+    return step
+
+
 def newton(
     landscape: Landscape | str,
     start: object = None,
@@ -260,28 +317,42 @@ def newton(
     trajectory : numpy.ndarray of shape (k + 1, 2)
         The start and the iterates up to convergence (or ``steps``, or a singular Hessian).
     """
-    landscape, p = _setup(landscape, start)
-    steps = v.check_int("steps", steps, minimum=0)
-    tol = v.check_positive("tol", tol)
-    trajectory = [p.copy()]
-    info: dict[str, Any] = {"converged": False, "diverged_at": None}
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(1, steps + 2):
-            g = landscape._grad(p)
-            if np.linalg.norm(g) < tol:
-                info["converged"] = True
+    return _second_order(landscape, start, steps, tol, return_info, _newton_step)
+
+
+def _bfgs_step() -> Step:
+    eye = np.eye(2)
+    H = eye.copy()  # the estimate of the inverse Hessian
+
+    def step(landscape: Landscape, p: np.ndarray, g: np.ndarray, k: int) -> tuple:
+        nonlocal H
+        fp = float(landscape._f(p[0], p[1]))
+        d = -H @ g
+        slope = g @ d
+        if not slope < 0:  # not a descent direction: restart from steepest descent
+            H, d = eye.copy(), -g
+            slope = g @ d
+        t = 1.0
+        for _ in range(60):  # Armijo: sufficient decrease f(p + t d) ≤ f(p) + c t gᵀd
+            p_new = p + t * d
+            f_new = float(landscape._f(p_new[0], p_new[1]))
+            if f_new <= fp + 1e-4 * t * slope:
                 break
-            if k > steps:
-                break
-            try:
-                p = p - np.linalg.solve(landscape._hessian(p), g)
-            except np.linalg.LinAlgError:
-                break
-            if not np.all(np.isfinite(p)):
-                info["diverged_at"] = k
-                break
-            trajectory.append(p.copy())
-    return _finish(trajectory, info, return_info)
+            t *= 0.5
+        if not np.all(np.isfinite(p_new)) or not np.isfinite(f_new):
+            return p_new, g, False
+        g_new = landscape._grad(p_new)
+        s, y = p_new - p, g_new - g
+        sy = s @ y
+        if sy > 1e-12 * np.linalg.norm(s) * np.linalg.norm(y):
+            if k == 1:
+                H = (sy / (y @ y)) * eye
+            rho = 1.0 / sy
+            H = (eye - rho * np.outer(s, y)) @ H @ (eye - rho * np.outer(y, s))
+            H += rho * np.outer(s, s)
+        return p_new, g_new, True
+
+    return step
 
 
 def bfgs(
@@ -314,48 +385,7 @@ def bfgs(
     -------
     trajectory : numpy.ndarray of shape (k + 1, 2)
     """
-    landscape, p = _setup(landscape, start)
-    steps = v.check_int("steps", steps, minimum=0)
-    tol = v.check_positive("tol", tol)
-    eye = np.eye(2)
-    H = eye.copy()
-    trajectory = [p.copy()]
-    info: dict[str, Any] = {"converged": False, "diverged_at": None}
-    fp, g = float(landscape._f(p[0], p[1])), landscape._grad(p)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(1, steps + 2):
-            if np.linalg.norm(g) < tol:
-                info["converged"] = True
-                break
-            if k > steps:
-                break
-            d = -H @ g
-            slope = g @ d
-            if not slope < 0:  # not a descent direction: restart from steepest descent
-                H, d = eye.copy(), -g
-                slope = g @ d
-            t = 1.0
-            for _ in range(60):  # Armijo: sufficient decrease f(p + t d) ≤ f(p) + c t gᵀd
-                p_new = p + t * d
-                f_new = float(landscape._f(p_new[0], p_new[1]))
-                if f_new <= fp + 1e-4 * t * slope:
-                    break
-                t *= 0.5
-            if not np.all(np.isfinite(p_new)) or not np.isfinite(f_new):
-                info["diverged_at"] = k
-                break
-            g_new = landscape._grad(p_new)
-            s, y = p_new - p, g_new - g
-            sy = s @ y
-            if sy > 1e-12 * np.linalg.norm(s) * np.linalg.norm(y):
-                if k == 1:
-                    H = (sy / (y @ y)) * eye
-                rho = 1.0 / sy
-                H = (eye - rho * np.outer(s, y)) @ H @ (eye - rho * np.outer(y, s))
-                H += rho * np.outer(s, s)
-            p, fp, g = p_new, f_new, g_new
-            trajectory.append(p.copy())
-    return _finish(trajectory, info, return_info)
+    return _second_order(landscape, start, steps, tol, return_info, _bfgs_step)
 
 
 def steps_to_converge(

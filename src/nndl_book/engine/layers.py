@@ -17,7 +17,7 @@ import numpy as np
 
 from nndl_book import _validate as v
 from nndl_book.maths import activations as act
-from nndl_book.maths import init as initializers
+from nndl_book.maths import init as initialisers
 
 # Derivatives written with the output a = f(x), as torch autograd computes them: cheaper than
 # evaluating f'(x) afresh (no second exp), and the same numbers as torch.
@@ -84,9 +84,9 @@ class Linear(Layer):
     bias : bool, default True
         Whether the layer has a bias ``b`` (initialised to zeros).
     init : str, default "xavier_uniform"
-        Initializer name from ``nndl_book.maths.init`` for ``W``.
+        Initialiser name from ``nndl_book.maths.init`` for ``W``.
     rng : numpy.random.Generator or int, optional
-        Randomness for the initializer; required unless ``init="zeros"``.
+        Randomness for the initialiser; required unless ``init="zeros"``.
 
     Attributes
     ----------
@@ -109,9 +109,9 @@ class Linear(Layer):
         self.n_in = v.check_int("n_in", n_in, minimum=1)
         self.n_out = v.check_int("n_out", n_out, minimum=1)
         if not isinstance(init, str):
-            raise TypeError(f"init must be an initializer name (str), got {type(init).__name__}")
+            raise TypeError(f"init must be an initialiser name (str), got {type(init).__name__}")
         rng = None if rng is None else v.make_rng(rng)
-        weights = initializers.initialize(init, (self.n_out, self.n_in), rng=rng)
+        weights = initialisers.initialise(init, (self.n_out, self.n_in), rng=rng)
         self.W = np.array(weights, dtype=np.float64)
         self.b = np.zeros(self.n_out) if bias else None
         self._reset_grads()

@@ -34,11 +34,11 @@ class MLP:
     output_activation : str, default "identity"
         Activation after the last ``Linear``; ``"identity"`` adds no layer (the outputs are logits).
     init : str, default "xavier_uniform"
-        Weight initializer name; biases start at zero.
+        Weight initialiser name; biases start at zero.
     bias : bool, default True
         Whether the ``Linear`` layers have biases.
     rng : numpy.random.Generator or int, optional
-        Randomness for the initializer (one generator shared by all layers); required unless
+        Randomness for the initialiser (one generator shared by all layers); required unless
         ``init="zeros"``.
     activation_params : dict, optional
         Parameters of the hidden activation, e.g. ``{"alpha": 0.1}``.

@@ -1,4 +1,10 @@
-"""A small, fast trainer for the numpy engine (full batch or mini-batch), used by live widgets."""
+"""A small, fast trainer for the numpy engine (full batch or mini-batch), used by live widgets.
+
+The data are checked once by ``nndl_book.engine.prepare.prepare_data``; the loop then uses
+the unchecked fast paths: ``MLP._forward``/``_backward``, ``Optimizer._step`` and the loss
+kernels of ``nndl_book.maths.losses`` (a leading underscore marks a method that trusts its
+arguments, see ``nndl_book.engine``).
+"""
 
 from __future__ import annotations
 
@@ -7,109 +13,26 @@ from collections.abc import Callable
 import numpy as np
 
 from nndl_book import _validate as v
-from nndl_book.engine.history import History
-from nndl_book.engine.mlp import _PROBABILITY_OUTPUTS, MLP
+from nndl_book.engine.mlp import MLP
 from nndl_book.engine.optim import make_optimizer
-
-# -- losses ------------------------------------------------------------------------------------
-# The trainer evaluates each loss and its gradient in one pass, without the argument checks of
-# ``nndl_book.maths.losses`` (done once before the loop): the same formulas, the same operations,
-# so the values agree with ``get_loss(name)`` to rounding (tests/test_engine.py checks it).
-
-
-def _mse(out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    d, scale = out - y, 1.0 / out.size
-    return float(np.sum(d**2) * scale), 2.0 * d * scale
+from nndl_book.engine.prepare import prepare_data
+from nndl_book.history import History
+from nndl_book.maths import metrics
+from nndl_book.maths.losses import mean_loss_and_grad
 
 
-def _mae(out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    d, scale = out - y, 1.0 / out.size
-    return float(np.sum(np.abs(d)) * scale), np.sign(d) * scale
+def _class_rule(loss: str, y: np.ndarray) -> tuple[float, float | None] | None:
+    """How outputs and targets become classes for the accuracy.
 
-
-def _bce(p: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    scale = 1.0 / p.size
-    log_p = np.maximum(np.log(p), -100.0)  # torch's clamp of log(p) and log(1 - p)
-    log_1mp = np.maximum(np.log1p(-p), -100.0)
-    loss = float(-np.sum(y * log_p + (1.0 - y) * log_1mp) * scale)
-    return loss, (p - y) / np.maximum(p * (1.0 - p), 1e-12) * scale
-
-
-def _bce_with_logits(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    scale = 1.0 / z.size
-    e = np.exp(-np.abs(z))
-    loss = float(np.sum(np.maximum(z, 0.0) - z * y + np.log1p(e)) * scale)
-    return loss, (np.where(z >= 0, 1.0, e) / (1.0 + e) - y) * scale
-
-
-def _cross_entropy(z: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
-    n, rows = z.shape[0], np.arange(z.shape[0])
-    s = z - np.max(z, axis=1, keepdims=True)
-    e = np.exp(s)
-    total = np.sum(e, axis=1, keepdims=True)
-    loss = float(-np.sum(s[rows, labels] - np.log(total[:, 0])) / n)
-    grad = e / total
-    grad[rows, labels] -= 1.0
-    return loss, grad * (1.0 / n)
-
-
-LossAndGrad = Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]
-LOSS_AND_GRAD: dict[str, LossAndGrad] = {
-    "mse": _mse,
-    "mae": _mae,
-    "binary_cross_entropy": _bce,
-    "binary_cross_entropy_with_logits": _bce_with_logits,
-    "cross_entropy": _cross_entropy,
-}
-"""Loss name → ``loss_and_grad(output, target) -> (mean loss, dL/d(output))``, unchecked."""
-
-
-def _prepare_inputs(name: str, X: object, model: MLP) -> np.ndarray:
-    arr = v.as_array(name, X, ndim=2)
-    v.check_shape(name, arr, (None, model.sizes[0]))
-    return arr
-
-
-def _prepare_targets(name: str, loss: str, y: object, n_out: int) -> np.ndarray:
-    """Targets in the shape the loss expects.
-
-    ``cross_entropy``: integer labels of shape (n,) in ``[0, n_out)``. Every other loss: an array
-    of the model's output shape (n, n_out); a 1-D ``y`` of shape (n,) is accepted for one output.
+    Returns ``(output_threshold, target_threshold)``, with ``target_threshold`` None for
+    argmax classes (several outputs, or labels), or ``None`` when the task is not a
+    classification (e.g. regression with ``mse``).
     """
     if loss == "cross_entropy":
-        arr = v.as_array(name, y, ndim=1)
-        labels = arr.astype(np.int64)
-        if np.any(labels != arr) or np.any(labels < 0) or np.any(labels >= n_out):
-            raise ValueError(
-                f"{name} must hold integer class labels in [0, {n_out}) for cross_entropy "
-                f"with a {n_out}-output model"
-            )
-        return labels
-    arr = v.as_array(name, y, ndim=(1, 2))
-    if arr.ndim == 1:
-        if n_out != 1:
-            raise ValueError(
-                f"{name} must have shape (n, {n_out}) for a model with {n_out} outputs, "
-                f"got {arr.shape}"
-            )
-        arr = arr[:, None]
-    v.check_shape(name, arr, (None, n_out))
-    if loss.startswith("binary_cross_entropy") and (np.any(arr < 0) or np.any(arr > 1)):
-        raise ValueError(f"{name} must hold targets in [0, 1] for {loss}")
-    return arr
-
-
-def _accuracy_rule(loss: str, y: np.ndarray) -> tuple[float, float] | str | None:
-    """How to turn outputs and targets into classes for the accuracy.
-
-    Returns ``"argmax"``, a pair ``(output_threshold, target_threshold)`` for one output, or
-    ``None`` when the task is not a classification (e.g. regression with ``mse``).
-    """
-    if loss == "cross_entropy":
-        return "argmax"
+        return (0.0, None)
     if y.shape[1] > 1:
         one_hot = np.all(np.isin(y, (0.0, 1.0))) and np.all(y.sum(axis=1) == 1.0)
-        return "argmax" if one_hot else None
+        return (0.0, None) if one_hot else None
     if loss == "binary_cross_entropy_with_logits":
         return (0.0, 0.5)
     if loss == "binary_cross_entropy":
@@ -121,37 +44,23 @@ def _accuracy_rule(loss: str, y: np.ndarray) -> tuple[float, float] | str | None
     return None
 
 
-def _true_labels(rule: tuple[float, float] | str, y: np.ndarray) -> np.ndarray:
-    if rule == "argmax":
+def _true_classes(rule: tuple[float, float | None], y: np.ndarray) -> np.ndarray:
+    if rule[1] is None:
         return y if y.ndim == 1 else np.argmax(y, axis=1)
     return y[:, 0] > rule[1]
 
 
-def _n_correct(rule: tuple[float, float] | str, out: np.ndarray, labels: np.ndarray) -> int:
-    if rule == "argmax":
-        return int(np.count_nonzero(np.argmax(out, axis=1) == labels))
-    return int(np.count_nonzero((out[:, 0] > rule[0]) == labels))
-
-
 def accuracy(model: MLP, X: object, y: object, *, threshold: float | None = None) -> float:
-    """Fraction of samples whose predicted class equals the label.
+    """Deprecated: use ``nndl_book.maths.accuracy(model(X), y, threshold=...)``.
 
-    Parameters
-    ----------
-    model : MLP
-    X : array_like of shape (n, n_in)
-    y : array_like of shape (n,)
-        Class labels (0/1 for one output, 0..k-1 for k outputs); one-hot (n, k) is also accepted.
-    threshold : float, optional
-        For one output, the class is ``output > threshold``; default ``model.default_threshold()``
-        (0 for logits, 0.5 after a sigmoid output).
+    Kept only so that callers of the former model-based signature keep working; it computes
+    ``nndl_book.maths.metrics.accuracy`` of ``model(X)`` with ``threshold`` defaulting
+    to ``model.default_threshold()``.
     """
-    pred = model.predict(X, threshold=threshold)
-    labels = v.as_array("y", y, ndim=(1, 2))
-    if labels.ndim == 2:
-        labels = labels[:, 0] if labels.shape[1] == 1 else np.argmax(labels, axis=1)
-    v.check_same_length("X", pred, "y", labels)
-    return float(np.mean(pred == labels))
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an nndl_book.engine.MLP, got {type(model).__name__}")
+    cut = model.default_threshold() if threshold is None else threshold
+    return metrics.accuracy(model.forward(X), v.as_array("y", y, ndim=(1, 2)), threshold=cut)
 
 
 def train(
@@ -205,12 +114,7 @@ def train(
         way (empty for a regression target). ``diverged_at`` is the first epoch whose loss was
         NaN or infinite; training stops there.
     """
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an nndl_book.engine.MLP, got {type(model).__name__}")
-    loss = v.check_choice("loss", loss, LOSS_AND_GRAD)
-    X = _prepare_inputs("X", X, model)
-    y = _prepare_targets("y", loss, y, model.sizes[-1])
-    v.check_same_length("X", X, "y", y)
+    X, y = prepare_data(model, loss, X, y)
     epochs = v.check_int("epochs", epochs, minimum=0)
     n = len(X)
     if batch_size is not None:
@@ -220,21 +124,15 @@ def train(
     if dev is not None:
         if not isinstance(dev, (tuple, list)) or len(dev) != 2:
             raise TypeError("dev must be a pair (X_dev, y_dev)")
-        X_dev = _prepare_inputs("dev[0]", dev[0], model)
-        y_dev = _prepare_targets("dev[1]", loss, dev[1], model.sizes[-1])
-        v.check_same_length("dev[0]", X_dev, "dev[1]", y_dev)
-    if loss == "binary_cross_entropy" and model.output_activation not in _PROBABILITY_OUTPUTS:
-        raise ValueError(
-            "loss 'binary_cross_entropy' needs probabilities: build the model with "
-            "output_activation='sigmoid', or use loss='binary_cross_entropy_with_logits'"
-        )
+        X_dev, y_dev = prepare_data(model, loss, dev[0], dev[1], names=("dev[0]", "dev[1]"))
     opt = make_optimizer(optimizer, model.parameters(), lr=lr, **hyper)
-    loss_and_grad = LOSS_AND_GRAD[loss]
+    loss_and_grad = mean_loss_and_grad(loss)
 
-    rule = _accuracy_rule(loss, y)
+    rule = _class_rule(loss, y)
     history = History(metric_name="accuracy" if rule is not None else "none")
-    labels = None if rule is None else _true_labels(rule, y)
-    dev_labels = None if rule is None or dev is None else _true_labels(rule, y_dev)
+    labels = None if rule is None else _true_classes(rule, y)
+    dev_labels = None if rule is None or dev is None else _true_classes(rule, y_dev)
+    cut = None if rule is None else rule[0]
     grads = model.gradients  # bound method: the gradient arrays are replaced by each backward
 
     with np.errstate(all="ignore"):
@@ -242,7 +140,7 @@ def train(
             if full_batch:
                 out = model._forward(X)
                 train_loss, grad = loss_and_grad(out, y)
-                correct = None if rule is None else _n_correct(rule, out, labels)
+                correct = None if rule is None else metrics.n_correct(out, labels, cut)
                 if np.isfinite(train_loss):
                     model._backward(grad, input_grad=False)
                     opt._step(grads())
@@ -257,7 +155,7 @@ def train(
                     if not np.isfinite(batch_loss):
                         break
                     if rule is not None:
-                        correct += _n_correct(rule, out, labels[idx])
+                        correct += metrics.n_correct(out, labels[idx], cut)
                     model._backward(grad, input_grad=False)
                     opt._step(grads())
                 train_loss /= n
@@ -266,7 +164,9 @@ def train(
             if dev is not None and np.isfinite(train_loss):
                 out = model._forward(X_dev)
                 dev_loss = loss_and_grad(out, y_dev)[0]
-                dev_acc = None if rule is None else _n_correct(rule, out, dev_labels) / len(X_dev)
+                dev_acc = (
+                    None if rule is None else metrics.n_correct(out, dev_labels, cut) / len(X_dev)
+                )
             if not history.record(train_loss, train_acc, dev_loss, dev_acc):
                 break
             if callback is not None and callback(epoch, history) is False:

@@ -6,10 +6,19 @@ derivative of ``<name>`` with respect to ``x`` is ``d_<name>``. NaN and infinite
 through as in numpy, so a diverging network shows up as NaN in its loss rather than as an
 exception here.
 
-At a kink, where the derivative does not exist, the value follows torch autograd:
-``d_relu(0) = 0``, ``d_leaky_relu(0) = alpha``, ``d_prelu(0) = alpha``, ``d_elu(0) = alpha``,
-``d_hard_tanh(±1) = 0`` and ``d_hard_sigmoid(±2) = 0`` (as ``torch.nn.functional.hardtanh``
-and ``hardsigmoid``: zero at the corners).
+Special points, each chosen on purpose and tested (tests/test_activations.py):
+
+* At a kink, where the derivative does not exist, the value follows torch autograd:
+  ``d_relu(0) = 0``, ``d_leaky_relu(0) = alpha``, ``d_prelu(0) = alpha``, ``d_elu(0) = alpha``,
+  ``d_hard_tanh(±1) = 0`` and ``d_hard_sigmoid(±2) = 0`` (as ``torch.nn.functional.hardtanh``
+  and ``hardsigmoid``: zero at the corners).
+* At NaN a derivative has no right value, so it also follows torch autograd: NaN for the
+  smooth functions, and for the piecewise ones the branch torch's comparison picks, so
+  ``d_relu(nan) = 1``, ``d_elu(nan) = 1``, ``d_hard_tanh(nan) = 1``, ``d_leaky_relu(nan) =
+  d_prelu(nan) = alpha`` and ``d_hard_sigmoid(nan) = 0``.
+* At ``±inf`` every derivative returns its limit (e.g. ``d_gelu(inf) = 1``,
+  ``d_swish(-inf) = 0``). Here torch differs on purpose: its autograd gives NaN for SiLU/swish
+  and both GELUs, whose formulas multiply :math:`\infty` by 0.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from nndl_book._validate import as_array, check_choice, check_number, check_posi
 
 __all__ = [
     "ACTIVATIONS",
-    "Activation",
+    "ActivationFunction",
     "d_elu",
     "d_gelu",
     "d_gelu_tanh",
@@ -173,7 +182,7 @@ def hard_sigmoid(x: ArrayLike) -> np.ndarray:
 @_elementwise
 def d_hard_sigmoid(x: ArrayLike) -> np.ndarray:
     r""":math:`0.25` for :math:`-2 < x < 2`, else 0 (0 at the corners :math:`\pm 2`)."""
-    return np.where((x > -2.0) & (x < 2.0), 0.25, 0.0)
+    return np.where((x > -2.0) & (x < 2.0), 0.25, 0.0)  # NaN: 0
 
 
 @_elementwise
@@ -184,8 +193,11 @@ def hard_tanh(x: ArrayLike) -> np.ndarray:
 
 @_elementwise
 def d_hard_tanh(x: ArrayLike) -> np.ndarray:
-    r""":math:`1` for :math:`-1 < x < 1`, else 0 (0 at the corners, as torch's ``hardtanh``)."""
-    return np.where((x > -1.0) & (x < 1.0), 1.0, 0.0)
+    r""":math:`1` for :math:`-1 < x < 1`, else 0 (0 at the corners, as torch's ``hardtanh``).
+
+    ``d_hard_tanh(nan) = 1``, as torch autograd.
+    """
+    return np.where((x <= -1.0) | (x >= 1.0), 0.0, 1.0)
 
 
 # ---------------------------------------------------------------- the ReLU family
@@ -199,8 +211,12 @@ def relu(x: ArrayLike) -> np.ndarray:
 
 @_elementwise
 def d_relu(x: ArrayLike) -> np.ndarray:
-    r""":math:`\mathrm{ReLU}'(x) = \mathbb{1}[x > 0]`, with :math:`\mathrm{ReLU}'(0) = 0`."""
-    return np.where(x > 0, 1.0, 0.0)
+    r""":math:`\mathrm{ReLU}'(x) = \mathbb{1}[x > 0]`, with :math:`\mathrm{ReLU}'(0) = 0`.
+
+    ``d_relu(nan) = 1``, as torch autograd (its backward zeroes the gradient where
+    :math:`x \le 0`, which NaN is not).
+    """
+    return np.where(x <= 0, 0.0, 1.0)
 
 
 @_elementwise
@@ -232,6 +248,13 @@ def d_leaky_relu(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
 def _prelu_alpha(x: np.ndarray, alpha: object) -> np.ndarray:
     """Check that ``alpha`` is a scalar or a vector broadcasting over the last axis of ``x``."""
     a = as_array("alpha", alpha, ndim=(0, 1))
+    if a.ndim == 1 and a.shape[0] > 1 and x.ndim > 2:
+        raise ValueError(
+            f"x must have shape (n, C) or (C,) when alpha has one entry per channel, got shape "
+            f"{x.shape}: torch.nn.functional.prelu takes the channels from dim 1 of a 3+-D "
+            "input, this function from the last axis; move the channel axis last and flatten "
+            "to (n, C), or pass one shared alpha"
+        )
     if a.ndim == 1:
         channels = x.shape[-1] if x.ndim else None
         if a.shape[0] not in (1, channels):
@@ -246,10 +269,15 @@ def _prelu_alpha(x: np.ndarray, alpha: object) -> np.ndarray:
 def prelu(x: ArrayLike, alpha: object) -> np.ndarray:
     r"""Parametric ReLU: :math:`x` for :math:`x > 0`, :math:`\alpha_c x` otherwise (NNDL §4.1.2).
 
+    The channels are the **last** axis of ``x``. For a batch ``(n, C)`` that is dim 1, as
+    in ``torch.nn.functional.prelu``; for inputs of 3 or more dimensions torch takes the
+    channels from dim 1 instead, so a per-channel ``alpha`` is refused there (``ValueError``)
+    rather than silently applied along another axis. A shared ``alpha`` works for any shape.
+
     Parameters
     ----------
-    x : array_like, shape (..., C)
-    alpha : float or array_like of shape (C,)
+    x : array_like, any shape with a shared ``alpha``; (n, C) or (C,) with one per channel
+    alpha : float or array_like of shape (C,) or (1,)
         The learnable slope, one per channel (the last axis of ``x``) or shared.
 
     Returns
@@ -305,9 +333,12 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> np.ndarray:
 
 @_elementwise
 def d_elu(x: ArrayLike, alpha: float = 1.0) -> np.ndarray:
-    r""":math:`1` for :math:`x > 0`, :math:`\alpha e^x` for :math:`x \le 0` (alpha at 0)."""
+    r""":math:`1` for :math:`x > 0`, :math:`\alpha e^x` for :math:`x \le 0` (alpha at 0).
+
+    ``d_elu(nan) = 1``, as torch autograd.
+    """
     alpha = check_positive("alpha", alpha)
-    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+    return np.where(x <= 0, alpha * np.exp(np.minimum(x, 0.0)), 1.0)
 
 
 @_elementwise
@@ -349,7 +380,12 @@ def swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
 def d_swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     r""":math:`\sigma(\beta x) + \beta x\,\sigma(\beta x)(1 - \sigma(\beta x))`, shape of ``x``."""
     beta = _finite("beta", beta)
-    return sigmoid(beta * x) + beta * x * d_sigmoid(beta * x)
+    if beta == 0.0:
+        return np.where(np.isnan(x), np.nan, 0.5)  # swish is x/2
+    u = beta * x
+    # u * sigma'(u) tends to 0 as u -> ±inf, where the product would be inf * 0 = NaN
+    finite_u = np.where(np.isinf(u), 0.0, u)
+    return sigmoid(u) + finite_u * d_sigmoid(finite_u)
 
 
 def _std_normal_cdf(x: np.ndarray) -> np.ndarray:
@@ -369,8 +405,12 @@ def gelu(x: ArrayLike) -> np.ndarray:
 
 @_elementwise
 def d_gelu(x: ArrayLike) -> np.ndarray:
-    r""":math:`\Phi(x) + x\,\phi(x)` with :math:`\phi(x) = e^{-x^2/2}/\sqrt{2\pi}`."""
-    return _std_normal_cdf(x) + x * np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+    r""":math:`\Phi(x) + x\,\phi(x)` with :math:`\phi(x) = e^{-x^2/2}/\sqrt{2\pi}`.
+
+    At :math:`\pm\infty` the limits 1 and 0 (torch autograd gives NaN there).
+    """
+    xf = np.where(np.isinf(x), 0.0, x)  # x * phi(x) tends to 0 where it would be inf * 0
+    return _std_normal_cdf(x) + xf * np.exp(-0.5 * xf * xf) / math.sqrt(2.0 * math.pi)
 
 
 def _gelu_tanh_parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -393,7 +433,9 @@ def gelu_tanh(x: ArrayLike) -> np.ndarray:
 def d_gelu_tanh(x: ArrayLike) -> np.ndarray:
     r""":math:`\tfrac12(1 + t) + \tfrac12 x(1 - t^2)\sqrt{2/\pi}(1 + 3 \cdot 0.044715 x^2)`.
 
-    Here :math:`t = \tanh(\sqrt{2/\pi}(x + 0.044715x^3))`. Same shape as ``x``.
+    Here :math:`t = \tanh(\sqrt{2/\pi}(x + 0.044715x^3))`. Same shape as ``x``. Beyond
+    :math:`|x| = 20` the derivative is its limit to double precision, so ``x`` is clipped there
+    and :math:`\pm\infty` give the limits 1 and 0 (torch autograd gives NaN there).
     """
     xc, t = _gelu_tanh_parts(x)
     du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_K * xc * xc)
@@ -404,7 +446,7 @@ def d_gelu_tanh(x: ArrayLike) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Activation:
+class ActivationFunction:
     r"""An activation function with its derivative and its textbook properties.
 
     Attributes
@@ -457,31 +499,37 @@ _SWISH_MIN = -0.2784645427610738  # at x = -1.2784645427610737
 _GELU_MIN = -0.16997120747990369  # at x = -0.7517915246935645
 _GELU_TANH_MIN = -0.170040750571254  # at x = -0.7524614220710163
 
-ACTIVATIONS: dict[str, Activation] = {
+ACTIVATIONS: dict[str, ActivationFunction] = {
     a.name: a
     for a in [
-        Activation("identity", identity, d_identity, {}, False, True, (-_INF, _INF)),
-        Activation("sigmoid", sigmoid, d_sigmoid, {}, True, False, (0.0, 1.0)),
-        Activation("tanh", tanh, d_tanh, {}, True, True, (-1.0, 1.0)),
-        Activation("hard_sigmoid", hard_sigmoid, d_hard_sigmoid, {}, True, False, (0.0, 1.0)),
-        Activation("hard_tanh", hard_tanh, d_hard_tanh, {}, True, True, (-1.0, 1.0)),
-        Activation("relu", relu, d_relu, {}, False, False, (0.0, _INF)),
-        Activation(
+        ActivationFunction("identity", identity, d_identity, {}, False, True, (-_INF, _INF)),
+        ActivationFunction("sigmoid", sigmoid, d_sigmoid, {}, True, False, (0.0, 1.0)),
+        ActivationFunction("tanh", tanh, d_tanh, {}, True, True, (-1.0, 1.0)),
+        ActivationFunction(
+            "hard_sigmoid", hard_sigmoid, d_hard_sigmoid, {}, True, False, (0.0, 1.0)
+        ),
+        ActivationFunction("hard_tanh", hard_tanh, d_hard_tanh, {}, True, True, (-1.0, 1.0)),
+        ActivationFunction("relu", relu, d_relu, {}, False, False, (0.0, _INF)),
+        ActivationFunction(
             "leaky_relu", leaky_relu, d_leaky_relu, {"alpha": 0.01}, False, False, (-_INF, _INF)
         ),
-        Activation("prelu", prelu, d_prelu, {"alpha": 0.25}, False, False, (-_INF, _INF)),
-        Activation("elu", elu, d_elu, {"alpha": 1.0}, False, True, (-1.0, _INF)),
-        Activation("softplus", softplus, d_softplus, {}, False, False, (0.0, _INF)),
-        Activation("swish", swish, d_swish, {"beta": 1.0}, False, False, (_SWISH_MIN, _INF)),
-        Activation("gelu", gelu, d_gelu, {}, False, False, (_GELU_MIN, _INF)),
-        Activation("gelu_tanh", gelu_tanh, d_gelu_tanh, {}, False, False, (_GELU_TANH_MIN, _INF)),
+        ActivationFunction("prelu", prelu, d_prelu, {"alpha": 0.25}, False, False, (-_INF, _INF)),
+        ActivationFunction("elu", elu, d_elu, {"alpha": 1.0}, False, True, (-1.0, _INF)),
+        ActivationFunction("softplus", softplus, d_softplus, {}, False, False, (0.0, _INF)),
+        ActivationFunction(
+            "swish", swish, d_swish, {"beta": 1.0}, False, False, (_SWISH_MIN, _INF)
+        ),
+        ActivationFunction("gelu", gelu, d_gelu, {}, False, False, (_GELU_MIN, _INF)),
+        ActivationFunction(
+            "gelu_tanh", gelu_tanh, d_gelu_tanh, {}, False, False, (_GELU_TANH_MIN, _INF)
+        ),
     ]
 }
-"""The activations by name; see :class:`Activation`."""
+"""The activations by name; see :class:`ActivationFunction`."""
 
 
-def get_activation(name: str) -> Activation:
-    """Return the :class:`Activation` called ``name``.
+def get_activation(name: str) -> ActivationFunction:
+    """Return the :class:`ActivationFunction` called ``name``.
 
     Raises
     ------

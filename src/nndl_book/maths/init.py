@@ -31,12 +31,13 @@ import numpy as np
 from nndl_book._validate import check_choice, check_int, check_number, check_positive, make_rng
 
 __all__ = [
-    "INITIALIZERS",
+    "INITIALISERS",
     "constant",
     "fan_in_and_fan_out",
-    "get_initializer",
+    "get_initialiser",
     "he_normal",
     "he_uniform",
+    "initialise",
     "initialize",
     "lecun_normal",
     "normal",
@@ -218,7 +219,7 @@ def lecun_normal(shape: Shape, rng: np.random.Generator | int) -> np.ndarray:
 
 # ---------------------------------------------------------------- registry
 
-INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
+INITIALISERS: dict[str, Callable[..., np.ndarray]] = {
     "zeros": zeros,
     "constant": constant,
     "normal": normal,
@@ -234,8 +235,8 @@ INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
 _DETERMINISTIC = frozenset({"zeros", "constant"})
 
 
-def get_initializer(name: str) -> Callable[..., np.ndarray]:
-    """Return the initialiser called ``name`` (a key of :data:`INITIALIZERS`).
+def get_initialiser(name: str) -> Callable[..., np.ndarray]:
+    """Return the initialiser called ``name`` (a key of :data:`INITIALISERS`).
 
     Raises
     ------
@@ -244,10 +245,10 @@ def get_initializer(name: str) -> Callable[..., np.ndarray]:
     ValueError
         If ``name`` is unknown; the message lists the valid names.
     """
-    return INITIALIZERS[check_choice("initializer", name, INITIALIZERS)]
+    return INITIALISERS[check_choice("initialiser", name, INITIALISERS)]
 
 
-def initialize(
+def initialise(
     name: str, shape: Shape, rng: np.random.Generator | int | None = None, **kwargs: float
 ) -> np.ndarray:
     """Initialise an array of ``shape`` with the initialiser ``name``.
@@ -255,7 +256,7 @@ def initialize(
     Parameters
     ----------
     name : str
-        A key of :data:`INITIALIZERS`.
+        A key of :data:`INITIALISERS`.
     shape : int or tuple of int
         ``(n_out, n_in)`` or ``(n,)``.
     rng : numpy.random.Generator or int, optional
@@ -268,12 +269,19 @@ def initialize(
     -------
     numpy.ndarray of shape ``shape``
     """
-    fn = get_initializer(name)
+    fn = get_initialiser(name)
     if name in _DETERMINISTIC:
         return fn(shape, **kwargs)
     if rng is None:
         raise TypeError(
-            f"initializer {name!r} is random: rng must be a numpy.random.Generator or an "
+            f"initialiser {name!r} is random: rng must be a numpy.random.Generator or an "
             "integer seed, got None"
         )
     return fn(shape, rng, **kwargs)
+
+
+def initialize(
+    name: str, shape: Shape, rng: np.random.Generator | int | None = None, **kwargs: float
+) -> np.ndarray:
+    """Deprecated spelling of :func:`initialise`, kept because published chapters call it."""
+    return initialise(name, shape, rng, **kwargs)

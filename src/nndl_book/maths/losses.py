@@ -6,6 +6,11 @@ prediction. ``reduction="mean"`` averages as the matching ``torch.nn`` loss does
 ``reduction="sum"`` adds. Inputs must be finite: NaN or inf raises ``ValueError``.
 
 Also here: :func:`softmax`, :func:`log_softmax`, :func:`softmax_jacobian` and :func:`one_hot`.
+
+Each loss is written once, as an unchecked *kernel* ``(prediction, target, scale) -> (loss,
+gradient)`` on float64 arrays; the public functions check their arguments and call it, and
+the numpy engine's trainer calls the kernels directly through :data:`KERNELS` after checking
+its data once (a leading underscore marks such an unchecked function).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import numpy as np
 from nndl_book._validate import as_array, check_choice, check_int, check_positive, check_shape
 
 __all__ = [
+    "BCE_EPS",
+    "KERNELS",
     "LOSSES",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -26,10 +33,10 @@ __all__ = [
     "d_cross_entropy",
     "d_mae",
     "d_mse",
-    "d_nll_loss",
     "get_loss",
     "log_softmax",
     "mae",
+    "mean_loss_and_grad",
     "mse",
     "nll_loss",
     "one_hot",
@@ -39,7 +46,11 @@ __all__ = [
 
 _REDUCTIONS = ("mean", "sum")
 _LOG_CLAMP = -100.0  # torch.nn.BCELoss clamps log(p) and log(1-p) to >= -100
-_BCE_EPS = 1e-12  # torch's BCELoss backward divides by max(p(1-p), 1e-12)
+BCE_EPS = float(np.float32(1e-12))
+"""Floor of :math:`p(1-p)` in the BCE gradient: torch's ``binary_cross_entropy`` backward divides
+by ``max(p(1-p), EPSILON)`` with ``EPSILON`` the float32 number nearest :math:`10^{-12}`
+(``9.99999996e-13``), also for float64 inputs; this is that number, so the gradients agree
+bit for bit (tests/test_losses.py)."""
 
 
 # ---------------------------------------------------------------- argument checks
@@ -111,6 +122,76 @@ def _labels(name: str, labels: object, n_classes: int, n: int | None = None) -> 
     return out
 
 
+# ---------------------------------------------------------------- kernels
+# Unchecked: float64 arrays of matching shapes, ``scale`` = 1/N (mean) or 1 (sum). Each returns
+# ``(loss, dL/d(prediction))``.
+
+Kernel = Callable[[np.ndarray, np.ndarray, float], tuple[float, np.ndarray]]
+
+
+def _mse(p: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
+    d = p - t
+    return float(np.sum(d**2) * scale), 2.0 * d * scale
+
+
+def _mae(p: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
+    d = p - t
+    return float(np.sum(np.abs(d)) * scale), np.sign(d) * scale
+
+
+def _bce(p: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
+    with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 as torch does
+        log_p = np.maximum(np.log(p), _LOG_CLAMP)
+        log_1mp = np.maximum(np.log1p(-p), _LOG_CLAMP)
+    loss = float(-np.sum(t * log_p + (1.0 - t) * log_1mp) * scale)
+    return loss, (p - t) / np.maximum(p * (1.0 - p), BCE_EPS) * scale
+
+
+def _bce_with_logits(z: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
+    e = np.exp(-np.abs(z))
+    loss = float(np.sum(np.maximum(z, 0.0) - z * t + np.log1p(e)) * scale)
+    sig = np.where(z >= 0, 1.0, e) / (1.0 + e)  # sigmoid(z) without overflow
+    return loss, (sig - t) * scale
+
+
+def _cross_entropy(z: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
+    """``t``: integer labels of shape (n,), or a probability matrix of the shape of ``z``."""
+    s = z - np.max(z, axis=1, keepdims=True)
+    e = np.exp(s)
+    total = np.sum(e, axis=1, keepdims=True)
+    grad = e / total  # softmax(z)
+    if t.ndim == 1:
+        rows = np.arange(z.shape[0])
+        loss = -np.sum(s[rows, t] - np.log(total[:, 0])) * scale
+        grad[rows, t] -= 1.0
+        return float(loss), grad * scale
+    loss = -np.sum(t * (s - np.log(total))) * scale
+    # softmax(z) * row sum - t: the exact gradient of the loss above (the row sums are 1)
+    return float(loss), (grad * t.sum(axis=1, keepdims=True) - t) * scale
+
+
+KERNELS: dict[str, Kernel] = {
+    "mse": _mse,
+    "mae": _mae,
+    "binary_cross_entropy": _bce,
+    "binary_cross_entropy_with_logits": _bce_with_logits,
+    "cross_entropy": _cross_entropy,
+}
+"""Loss name to its unchecked kernel ``(prediction, target, scale) -> (loss, gradient)``."""
+
+
+def mean_loss_and_grad(name: str) -> Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]:
+    """The kernel of the loss ``name`` with ``reduction="mean"``, for training loops.
+
+    The returned ``loss_and_grad(prediction, target)`` checks nothing: give it float64 arrays
+    as the public loss would accept them (``cross_entropy``: int labels of shape (n,)).
+    """
+    kernel = KERNELS[check_choice("loss", name, KERNELS)]
+    if name == "cross_entropy":  # the mean over the n rows, as the public function
+        return lambda z, t: kernel(z, t, 1.0 / z.shape[0])
+    return lambda p, t: kernel(p, t, 1.0 / p.size)
+
+
 # ---------------------------------------------------------------- regression losses
 
 
@@ -131,7 +212,7 @@ def mse(y_hat: object, y: object, reduction: str = "mean") -> float:
     float
     """
     p, t = _pair("y_hat", y_hat, "y", y)
-    return float(np.sum((p - t) ** 2) * _scale(reduction, p.size))
+    return _mse(p, t, _scale(reduction, p.size))[0]
 
 
 def d_mse(y_hat: object, y: object, reduction: str = "mean") -> np.ndarray:
@@ -140,7 +221,7 @@ def d_mse(y_hat: object, y: object, reduction: str = "mean") -> np.ndarray:
     Returns an array of the shape of ``y_hat``.
     """
     p, t = _pair("y_hat", y_hat, "y", y)
-    return 2.0 * (p - t) * _scale(reduction, p.size)
+    return _mse(p, t, _scale(reduction, p.size))[1]
 
 
 def mae(y_hat: object, y: object, reduction: str = "mean") -> float:
@@ -149,7 +230,7 @@ def mae(y_hat: object, y: object, reduction: str = "mean") -> float:
     Parameters as :func:`mse`. Returns a float.
     """
     p, t = _pair("y_hat", y_hat, "y", y)
-    return float(np.sum(np.abs(p - t)) * _scale(reduction, p.size))
+    return _mae(p, t, _scale(reduction, p.size))[0]
 
 
 def d_mae(y_hat: object, y: object, reduction: str = "mean") -> np.ndarray:
@@ -158,10 +239,17 @@ def d_mae(y_hat: object, y: object, reduction: str = "mean") -> np.ndarray:
     Returns an array of the shape of ``y_hat``.
     """
     p, t = _pair("y_hat", y_hat, "y", y)
-    return np.sign(p - t) * _scale(reduction, p.size)
+    return _mae(p, t, _scale(reduction, p.size))[1]
 
 
 # ---------------------------------------------------------------- binary cross-entropy
+
+
+def _probabilities(p: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    p, t = _pair("p", p, "y", y)
+    _check_unit_interval("p", p)
+    _check_unit_interval("y", t, "targets")
+    return p, t
 
 
 def binary_cross_entropy(p: object, y: object, reduction: str = "mean") -> float:
@@ -184,26 +272,20 @@ def binary_cross_entropy(p: object, y: object, reduction: str = "mean") -> float
     -------
     float
     """
-    p, t = _pair("p", p, "y", y)
-    _check_unit_interval("p", p)
-    _check_unit_interval("y", t, "targets")
-    scale = _scale(reduction, p.size)
-    with np.errstate(divide="ignore"):
-        log_p = np.maximum(np.log(p), _LOG_CLAMP)
-        log_1mp = np.maximum(np.log1p(-p), _LOG_CLAMP)
-    return float(-np.sum(t * log_p + (1.0 - t) * log_1mp) * scale)
+    p, t = _probabilities(p, y)
+    return _bce(p, t, _scale(reduction, p.size))[0]
 
 
 def d_binary_cross_entropy(p: object, y: object, reduction: str = "mean") -> np.ndarray:
-    r""":math:`\partial L/\partial p = \frac{p - y}{\max(p(1-p),\ 10^{-12})}\cdot\frac1N`.
+    r""":math:`\partial L/\partial p = \frac{p - y}{\max(p(1-p),\ \epsilon)}\cdot\frac1N`.
 
-    The :math:`10^{-12}` floor is torch's, so the gradient stays finite at :math:`p \in \{0, 1\}`.
+    :math:`\epsilon` is :data:`BCE_EPS`, torch's floor: the float32 number nearest
+    :math:`10^{-12}`, used by torch's backward also for float64 inputs. With it the gradient
+    stays finite at :math:`p \in \{0, 1\}` and equals torch's bit for bit there too.
     Returns an array of the shape of ``p``.
     """
-    p, t = _pair("p", p, "y", y)
-    _check_unit_interval("p", p)
-    _check_unit_interval("y", t, "targets")
-    return (p - t) / np.maximum(p * (1.0 - p), _BCE_EPS) * _scale(reduction, p.size)
+    p, t = _probabilities(p, y)
+    return _bce(p, t, _scale(reduction, p.size))[1]
 
 
 def binary_cross_entropy_with_logits(z: object, y: object, reduction: str = "mean") -> float:
@@ -227,17 +309,14 @@ def binary_cross_entropy_with_logits(z: object, y: object, reduction: str = "mea
     """
     z, t = _pair("z", z, "y", y)
     _check_unit_interval("y", t, "targets")
-    per = np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z)))
-    return float(np.sum(per) * _scale(reduction, z.size))
+    return _bce_with_logits(z, t, _scale(reduction, z.size))[0]
 
 
 def d_binary_cross_entropy_with_logits(z: object, y: object, reduction: str = "mean") -> np.ndarray:
     r""":math:`\partial L/\partial z = (\sigma(z) - y)/N`. Array of the shape of ``z``."""
     z, t = _pair("z", z, "y", y)
     _check_unit_interval("y", t, "targets")
-    e = np.exp(-np.abs(z))
-    sig = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-    return (sig - t) * _scale(reduction, z.size)
+    return _bce_with_logits(z, t, _scale(reduction, z.size))[1]
 
 
 # ---------------------------------------------------------------- softmax
@@ -342,7 +421,7 @@ def one_hot(labels: object, n_classes: int) -> np.ndarray:
 
 
 def _ce_target(logits: np.ndarray, target: object) -> np.ndarray:
-    """``target`` as an (n, k) matrix of probabilities: labels are one-hot encoded."""
+    """``target`` as int labels (n,) in ``[0, k)`` or an (n, k) matrix of probabilities."""
     n, k = logits.shape
     if np.ndim(target) == 2:
         t = as_array("target", target)
@@ -355,8 +434,7 @@ def _ce_target(logits: np.ndarray, target: object) -> np.ndarray:
                 f"sums in [{sums.min():g}, {sums.max():g}]"
             )
         return t
-    y = _labels("target", target, k, n)
-    return one_hot(y, k)
+    return _labels("target", target, k, n)
 
 
 def cross_entropy(logits: object, target: object, reduction: str = "mean") -> float:
@@ -364,7 +442,8 @@ def cross_entropy(logits: object, target: object, reduction: str = "mean") -> fl
 
     .. math:: L = -\frac1n \sum_{i=1}^n \sum_{c=1}^k y_{ic} \log \mathrm{softmax}(z_i)_c
 
-    computed with :func:`log_softmax`, so logits of :math:`\pm 1000` give a finite loss.
+    computed from :math:`z - \max_c z_c` (as :func:`log_softmax`), so logits of
+    :math:`\pm 1000` give a finite loss.
 
     Parameters
     ----------
@@ -382,7 +461,7 @@ def cross_entropy(logits: object, target: object, reduction: str = "mean") -> fl
     """
     z = as_array("logits", logits, ndim=2)
     t = _ce_target(z, target)
-    return float(-np.sum(t * log_softmax(z)) * _scale(reduction, z.shape[0]))
+    return _cross_entropy(z, t, _scale(reduction, z.shape[0]))[0]
 
 
 def d_cross_entropy(logits: object, target: object, reduction: str = "mean") -> np.ndarray:
@@ -392,8 +471,7 @@ def d_cross_entropy(logits: object, target: object, reduction: str = "mean") -> 
     """
     z = as_array("logits", logits, ndim=2)
     t = _ce_target(z, target)
-    # softmax(z) * row sum - t: the exact gradient of the loss above (the row sums are 1)
-    return (softmax(z) * t.sum(axis=1, keepdims=True) - t) * _scale(reduction, z.shape[0])
+    return _cross_entropy(z, t, _scale(reduction, z.shape[0]))[1]
 
 
 def nll_loss(log_probs: object, labels: object, reduction: str = "mean") -> float:
@@ -415,13 +493,6 @@ def nll_loss(log_probs: object, labels: object, reduction: str = "mean") -> floa
     y = _labels("labels", labels, lp.shape[1], lp.shape[0])
     picked = lp[np.arange(lp.shape[0]), y]
     return float(-np.sum(picked) * _scale(reduction, lp.shape[0]))
-
-
-def d_nll_loss(log_probs: object, labels: object, reduction: str = "mean") -> np.ndarray:
-    r""":math:`\partial L/\partial \log p_{ic} = -\mathbb{1}[c = y_i]/n`; shape (n, k)."""
-    lp = as_array("log_probs", log_probs, ndim=2)
-    y = _labels("labels", labels, lp.shape[1], lp.shape[0])
-    return -one_hot(y, lp.shape[1]) * _scale(reduction, lp.shape[0])
 
 
 # ---------------------------------------------------------------- registry

@@ -15,7 +15,7 @@ from torch import nn
 
 from nndl_book import _validate as v
 
-__all__ = ["ACTIVATION_MODULES", "INITIALIZERS", "activation_name", "build_mlp"]
+__all__ = ["ACTIVATION_MODULES", "LINEAR_INITIALISERS", "activation_name", "build_mlp"]
 
 #: Activation name -> factory returning a new module.
 ACTIVATION_MODULES: dict[str, Callable[[], nn.Module]] = {
@@ -31,18 +31,8 @@ ACTIVATION_MODULES: dict[str, Callable[[], nn.Module]] = {
     "prelu": nn.PReLU,  # one learnable slope, initialised to 0.25
 }
 
-_ACTIVATION_TYPES: dict[type, str] = {
-    nn.Sigmoid: "sigmoid",
-    nn.Tanh: "tanh",
-    nn.ReLU: "relu",
-    nn.LeakyReLU: "leaky_relu",
-    nn.ELU: "elu",
-    nn.GELU: "gelu",
-    nn.Softplus: "softplus",
-    nn.Identity: "identity",
-    nn.Hardtanh: "hard_tanh",
-    nn.PReLU: "prelu",
-}
+# The inverse of ACTIVATION_MODULES: each factory is the module's class.
+_ACTIVATION_TYPES: dict[type, str] = {cls: name for name, cls in ACTIVATION_MODULES.items()}
 
 
 def activation_name(module: nn.Module) -> str | None:
@@ -67,8 +57,14 @@ def _weights_only(fill: Callable[[torch.Tensor, torch.Generator], object]):
     return init
 
 
-#: Initialiser name -> ``init(weight, bias, generator)``; all but "default" zero the biases.
-INITIALIZERS: dict[str, Callable[[torch.Tensor, torch.Tensor | None, torch.Generator], None]] = {
+# How torch draws the weights of each scheme of nndl_book.maths.init.INITIALISERS (same name,
+# same distribution); the numpy functions there are the reference the tests compare with.
+LinearInit = Callable[[torch.Tensor, torch.Tensor | None, torch.Generator], None]
+
+#: Initialiser name -> ``init(weight, bias, generator)`` of a ``torch.nn.Linear``: torch's
+#: own ``"default"``, and the schemes of :data:`nndl_book.maths.init.INITIALISERS` (their
+#: default parameters), which zero the biases.
+LINEAR_INITIALISERS: dict[str, LinearInit] = {
     # torch's own: W ~ U(-1/sqrt(n_in), 1/sqrt(n_in)), b likewise
     "default": _default,
     "zeros": _weights_only(lambda w, g: nn.init.zeros_(w)),
@@ -126,7 +122,7 @@ def build_mlp(
     activation : str, default "relu"
         Hidden activation, a key of :data:`ACTIVATION_MODULES`.
     init : str, default "default"
-        Weight initialiser, a key of :data:`INITIALIZERS`. ``"default"`` reproduces torch's
+        Weight initialiser, a key of :data:`LINEAR_INITIALISERS`. ``"default"`` reproduces torch's
         own ``Linear`` initialisation; every other initialiser sets the biases to zero.
     bias : bool, default True
         Whether the ``Linear`` layers have biases.
@@ -174,13 +170,13 @@ def build_mlp(
     """
     widths = _check_sizes(sizes)
     v.check_choice("activation", activation, ACTIVATION_MODULES)
-    v.check_choice("init", init, INITIALIZERS)
+    v.check_choice("init", init, LINEAR_INITIALISERS)
     if output_activation is not None:
         v.check_choice("output_activation", output_activation, ACTIVATION_MODULES)
     p = v.check_range("dropout", dropout, 0.0, 1.0, high_open=True)
     seed = v.check_int("seed", seed)
     gen = torch.Generator().manual_seed(seed)
-    initialise = INITIALIZERS[init]
+    initialise = LINEAR_INITIALISERS[init]
 
     layers: list[nn.Module] = []
     last = len(widths) - 2

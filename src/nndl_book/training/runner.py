@@ -1,8 +1,13 @@
 """``Runner``: the small trainer used in the chapters (in the spirit of d2l's ``Trainer``).
 
-It runs mini-batch training with a seeded shuffle, records an engine :class:`History`, keeps
-the best weights in memory, stops cleanly when the loss becomes NaN or infinite, and saves and
-loads checkpoints safely.
+It runs mini-batch training with a seeded shuffle, records a ``nndl_book.history.History``,
+keeps the best weights in memory, stops cleanly when the loss becomes NaN or infinite, and
+saves and loads checkpoints safely (``nndl_book.training.checkpoint``).
+
+``fit`` reads like the loop it teaches: for each epoch, ``Runner._train_epoch`` takes the
+steps, the dev set is evaluated, and ``History.record`` (the one place that decides that
+training diverged) appends the epoch. What one ``fit`` carries from epoch to epoch is a
+small ``_Fit`` record.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ import contextlib
 import dataclasses
 import math
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -19,17 +23,27 @@ import torch
 from torch import nn
 
 from nndl_book import _validate as v
-from nndl_book.engine.history import History
-from nndl_book.training.metrics import accuracy
+from nndl_book.history import History
+from nndl_book.maths.metrics import accuracy
+from nndl_book.training import checkpoint
 from nndl_book.training.progress import ProgressBar
+from nndl_book.training.scoring import Scorer
 
 __all__ = ["Hook", "Runner"]
 
 #: ``hook(runner, epoch, step)``, called after every optimizer step (both 1-based).
 Hook = Callable[["Runner", int, int], object]
 
-_CHECKPOINT_KEYS = ("model", "optimizer", "history", "architecture")
-_RANDOM_MODULES = (nn.modules.dropout._DropoutNd, nn.RReLU)
+# Modules that draw random numbers in training mode (public torch classes).
+_RANDOM_MODULES = (
+    nn.Dropout,
+    nn.Dropout1d,
+    nn.Dropout2d,
+    nn.Dropout3d,
+    nn.AlphaDropout,
+    nn.FeatureAlphaDropout,
+    nn.RReLU,
+)
 
 
 def _align(out: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -53,46 +67,18 @@ def _fmt(value: float) -> str:
     return f"{value:.4f}"
 
 
-class _Scorer:
-    """Applies the metric to each epoch's outputs and appends the scores to ``sink``.
+@dataclasses.dataclass
+class _Fit:
+    """What one call of :meth:`Runner.fit` carries from epoch to epoch."""
 
-    With a vectorised ``batched(outputs, target)`` form and targets that are the same every
-    epoch, the outputs are stacked and scored in bulk on :meth:`flush`: computing accuracy on
-    200 numbers costs about as much as a training step of a small network.
-    """
-
-    LIMIT = 1 << 20  # stored output numbers before a forced flush
-
-    def __init__(
-        self,
-        metric: Callable[[torch.Tensor, torch.Tensor], float] | None,
-        batched: Callable[[torch.Tensor, torch.Tensor], np.ndarray] | None,
-        sink: list[float],
-    ) -> None:
-        self.metric, self.batched, self.sink = metric, batched, sink
-        self.outs: list[torch.Tensor] = []
-        self.target: torch.Tensor | None = None
-
-    def add(self, out: torch.Tensor, target: torch.Tensor) -> None:
-        if self.batched is None:
-            self.sink.append(float(self.metric(out, target)))
-            return
-        if self.target is not None and target is not self.target:
-            same = target.shape == self.target.shape and torch.equal(target, self.target)
-            if not same:
-                self.flush()
-                self.target = target
-        else:
-            self.target = target
-        self.outs.append(out)
-        if len(self.outs) * out.numel() >= self.LIMIT:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.outs:
-            scores = self.batched(torch.stack(self.outs), self.target)
-            self.sink.extend(float(s) for s in scores)
-            self.outs.clear()
+    X: torch.Tensor
+    y: torch.Tensor
+    dev: tuple[torch.Tensor, torch.Tensor] | None
+    batch_size: int
+    shuffle: torch.Generator
+    scorers: dict[str, Scorer]
+    weights: list[tuple[str, torch.Tensor]]  # state_dict views that track the live weights
+    bar: ProgressBar | None
 
 
 class Runner:
@@ -107,10 +93,10 @@ class Runner:
         ``torch.nn.BCEWithLogitsLoss()`` or ``torch.nn.CrossEntropyLoss()``.
     optimizer : torch.optim.Optimizer
         Optimizer over ``model``'s parameters.
-    metric : callable or None, default :func:`~nndl_book.training.metrics.accuracy`
+    metric : callable or None, default ``nndl_book.maths.metrics.accuracy``
         ``metric(output, target) -> float``; ``None`` records no metric. A metric with a
         vectorised attribute ``batched(outputs, target) -> array`` (as ``accuracy`` has, see
-        :func:`~nndl_book.training.metrics.batched_accuracy`) scores the epochs whose targets
+        ``nndl_book.maths.metrics.batched_accuracy``) scores the epochs whose targets
         do not change (full batch, dev set) in bulk: ``history.train_metric`` and
         ``dev_metric`` are then filled at each progress line and when ``fit`` returns, while
         the losses are recorded every epoch.
@@ -283,16 +269,22 @@ class Runner:
         self.stop_reason = None
         self.step_count = 0
         self._best = None
-        refs = list(self.model.state_dict().items())  # views that track the live weights
-        gen = torch.Generator().manual_seed(seed)
         # Full-batch targets never change, so a metric with a vectorised ``batched`` form
         # (accuracy) scores the stored epoch outputs in bulk instead of once per epoch.
         batched = getattr(self.metric, "batched", None)
-        scorers = {
-            "train": _Scorer(self.metric, batched if bs >= n else None, self.history.train_metric),
-            "dev": _Scorer(self.metric, batched, self.history.dev_metric),
-        }
-        bar = ProgressBar(epochs, "epoch") if progress else None
+        run = _Fit(
+            X=X,
+            y=y,
+            dev=dev_data,
+            batch_size=bs,
+            shuffle=torch.Generator().manual_seed(seed),
+            scorers={
+                "train": Scorer(self.metric, batched if bs >= n else None, self.history, "train"),
+                "dev": Scorer(self.metric, batched, self.history, "dev"),
+            },
+            weights=list(self.model.state_dict().items()),
+            bar=ProgressBar(epochs, "epoch") if progress else None,
+        )
         random = any(isinstance(m, _RANDOM_MODULES) for m in self.model.modules())
         ctx = torch.random.fork_rng(devices=[]) if random else contextlib.nullcontext()
         try:
@@ -301,86 +293,80 @@ class Runner:
                     torch.manual_seed(seed)
                 self.model.train()
                 for epoch in range(1, epochs + 1):
-                    if not self._epoch(X, y, dev_data, bs, gen, epoch, scorers, refs, bar):
-                        break
-                    best = self.history.best_epoch
-                    if patience is not None and epoch - best >= patience:
-                        watched = "dev" if dev_data is not None else "train"
-                        self.stop_reason = (
-                            f"early stopping at epoch {epoch}: {watched} loss has not improved "
-                            f"for {patience} epochs (best epoch {best})"
-                        )
+                    if not self._epoch(run, epoch) or self._patience_ran_out(run, epoch, patience):
                         break
         finally:
-            for scorer in scorers.values():
+            for scorer in run.scorers.values():
                 scorer.flush()
-        if bar is not None:
-            bar.close(self.stop_reason, failed=self.history.diverged)
+        if run.bar is not None:
+            run.bar.close(self.stop_reason, failed=self.history.diverged)
         return self.history
 
-    def _epoch(
-        self,
-        X: torch.Tensor,
-        y: torch.Tensor,
-        dev_data: tuple[torch.Tensor, torch.Tensor] | None,
-        bs: int,
-        gen: torch.Generator,
-        epoch: int,
-        scorers: dict[str, _Scorer],
-        refs: list[tuple[str, torch.Tensor]],
-        bar: ProgressBar | None,
-    ) -> bool:
+    def _epoch(self, run: _Fit, epoch: int) -> bool:
         """Train one epoch, evaluate, record; return False if training must stop."""
-        result = self._train_epoch(X, y, bs, gen, epoch)
-        if result is None:
-            return False
-        train_loss, train_out, train_y = result
+        train_loss, train_out, train_y, step = self._train_epoch(run, epoch)
         dev_loss = dev_out = dev_y = None
-        if dev_data is not None:
-            dev_loss, dev_out, dev_y = self._eval(*dev_data)
+        if run.dev is not None and math.isfinite(train_loss):
+            dev_loss, dev_out, dev_y = self._eval(*run.dev)
             self.model.train()
         if not self.history.record(train_loss, None, dev_loss, None):
-            self.stop_reason = (
-                f"stopped: dev loss became {dev_loss} at epoch {epoch}; try a smaller learning rate"
-            )
+            if math.isfinite(train_loss):
+                what = f"dev loss became {dev_loss} at epoch {epoch}"
+            else:
+                what = f"loss became {train_loss} at epoch {epoch} (step {step})"
+            self.stop_reason = f"stopped: {what}; try a smaller learning rate"
             return False
         if self.history.best_epoch == epoch:
-            self._snapshot(refs)
+            self._snapshot(run.weights)
         if self.metric is not None:
-            scorers["train"].add(train_out, train_y)
-            if dev_data is not None:
-                scorers["dev"].add(dev_out, dev_y)
-        if bar is not None and bar.will_show(epoch):
-            for scorer in scorers.values():
+            run.scorers["train"].add(train_out, train_y)
+            if run.dev is not None:
+                run.scorers["dev"].add(dev_out, dev_y)
+        if run.bar is not None and run.bar.will_show(epoch):
+            for scorer in run.scorers.values():
                 scorer.flush()
-            bar.update(epoch, self._status())
+            run.bar.update(epoch, self._status())
+        return True
+
+    def _patience_ran_out(self, run: _Fit, epoch: int, patience: int | None) -> bool:
+        """Whether early stopping ends training after ``epoch`` (sets :attr:`stop_reason`)."""
+        best = self.history.best_epoch
+        if patience is None or epoch - best < patience:
+            return False
+        watched = "dev" if run.dev is not None else "train"
+        self.stop_reason = (
+            f"early stopping at epoch {epoch}: {watched} loss has not improved "
+            f"for {patience} epochs (best epoch {best})"
+        )
         return True
 
     def _train_epoch(
-        self, X: torch.Tensor, y: torch.Tensor, bs: int, gen: torch.Generator, epoch: int
-    ) -> tuple[float, torch.Tensor, torch.Tensor] | None:
-        """One pass over the data: (mean loss, outputs, targets), or None on a NaN loss."""
+        self, run: _Fit, epoch: int
+    ) -> tuple[float, torch.Tensor | None, torch.Tensor | None, int]:
+        """One pass over the data: ``(mean loss, outputs, targets, steps)``.
+
+        A NaN or infinite batch loss ends the pass before its step; that loss is returned as
+        the epoch's loss (``History.record`` then decides that training diverged), with the
+        number of the step that was not taken.
+        """
+        X, y, bs = run.X, run.y, run.batch_size
         n = len(X)
         if bs >= n:
             batches: Iterable[tuple[torch.Tensor, torch.Tensor]] = ((X, y),)
         else:
-            order = torch.randperm(n, generator=gen)
+            order = torch.randperm(n, generator=run.shuffle)
             batches = ((X[i], y[i]) for i in order.split(bs))
         model, loss_fn, opt, hooks = self.model, self.loss_fn, self.optimizer, self.hooks
         total = 0.0
         outs: list[torch.Tensor] = []
         targets: list[torch.Tensor] = []
+        step = 0
         for step, (xb, yb) in enumerate(batches, start=1):
             out, yb = _align(model(xb), yb)
             loss = loss_fn(out, yb)
             value = loss.item()
             if not math.isfinite(value):
-                self.history.diverged_at = epoch
-                self.stop_reason = (
-                    f"stopped: loss became {value} at epoch {epoch} (step {step}); "
-                    "try a smaller learning rate"
-                )
-                return None
+                return value, None, None, step
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -392,8 +378,8 @@ class Runner:
                 outs.append(out.detach())
                 targets.append(yb)
         if len(outs) == 1:
-            return total / n, outs[0], targets[0]
-        return total / n, torch.cat(outs), torch.cat(targets)
+            return total / n, outs[0], targets[0], step
+        return total / n, torch.cat(outs), torch.cat(targets), step
 
     def _snapshot(self, refs: list[tuple[str, torch.Tensor]]) -> None:
         if self._best is None:
@@ -483,84 +469,80 @@ class Runner:
             "modules": [type(m).__name__ for m in self.model.modules() if not list(m.children())],
         }
 
-    def save(self, path: str | os.PathLike) -> None:
-        """Write model and optimizer state, history and architecture signature to ``path``.
+    def save(self, path: str | os.PathLike, *, weights: str = "current") -> None:
+        """Write weights, optimizer state, history and architecture signature to ``path``.
 
-        The file is written to a temporary file in the same directory and then moved into
-        place with ``os.replace``, so ``path`` is never left half-written.
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file. It is written to a temporary file in the same directory and then moved
+            into place with ``os.replace``, so ``path`` is never left half-written.
+        weights : {"current", "best"}, default "current"
+            Which weights the checkpoint holds: the model's weights as they are now, or the
+            kept weights of ``history.best_epoch`` (the model is left as it is). The
+            optimizer state is always the current one.
+
+        Raises
+        ------
+        RuntimeError
+            For ``weights="best"`` before :meth:`fit` has kept any.
         """
         path = os.fspath(path)
-        checkpoint = {
-            "model": self.model.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
-            "history": dataclasses.asdict(self.history),
-            "architecture": self._signature(),
-        }
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                torch.save(checkpoint, f)
-                f.flush()
-                os.fsync(f.fileno())
-            # mkstemp makes the file private (0o600); give it the usual permissions instead
-            mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
-            os.chmod(tmp, mode)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(tmp)
-            raise
+        v.check_choice("weights", weights, ("current", "best"))
+        if weights == "best" and self._best is None:
+            raise RuntimeError("no best weights to save: call fit() first")
+        checkpoint.write(
+            path,
+            {
+                "model": self._best if weights == "best" else self.model.state_dict(),
+                "optimizer": self.optimizer.state_dict(),
+                "optimizer_type": type(self.optimizer).__name__,
+                "history": dataclasses.asdict(self.history),
+                "architecture": self._signature(),
+                "weights": weights,
+            },
+        )
 
     def load(self, path: str | os.PathLike) -> None:
         """Restore model, optimizer and history from a checkpoint written by :meth:`save`.
 
+        Everything is checked before anything is assigned, so a failed load leaves the
+        Runner exactly as it was.
+
         Raises
         ------
+        FileNotFoundError
+            If ``path`` does not exist.
         ValueError
-            If ``path`` is not such a checkpoint, or was saved from a model with other
-            parameter names/shapes or other layers; the message names the differences.
+            If ``path`` is not such a checkpoint (empty, truncated, another kind of file, or
+            code that ``torch.load(weights_only=True)`` refuses to run), is corrupted (its
+            SHA-256 digest does not match), was saved from a model with other parameter
+            names/shapes or other layers, or with an optimizer of another class or other
+            parameter groups; the message names the path and the differences.
         """
         path = os.fspath(path)
-        try:
-            ckpt = torch.load(path, map_location="cpu", weights_only=True)
-        except FileNotFoundError:
-            raise
-        except Exception as err:
-            raise ValueError(f"{path} is not a readable Runner checkpoint: {err}") from err
-        if not isinstance(ckpt, dict) or not all(k in ckpt for k in _CHECKPOINT_KEYS):
-            raise ValueError(
-                f"{path} is not a Runner checkpoint (expected keys {_CHECKPOINT_KEYS})"
-            )
-        diffs = _signature_diff(ckpt["architecture"], self._signature())
+        ckpt = checkpoint.read(path)
+        diffs = checkpoint.signature_diff(ckpt["architecture"], self._signature())
         if diffs:
             raise ValueError(
                 f"checkpoint {path} belongs to another architecture: " + "; ".join(diffs)
             )
+        why = checkpoint.optimizer_mismatch(
+            ckpt["optimizer_type"], ckpt["optimizer"], self.optimizer
+        )
+        if why:
+            raise ValueError(f"optimizer state in {path} does not fit this optimizer: {why}")
+        try:
+            history = History(**ckpt["history"])
+        except TypeError as err:
+            raise ValueError(f"history in {path} is not a Runner history: {err}") from err
+        # Everything fits: assign, undoing the model if the optimizer still refuses.
+        model_before = {k: t.clone() for k, t in self.model.state_dict().items()}
         self.model.load_state_dict(ckpt["model"])
         try:
             self.optimizer.load_state_dict(ckpt["optimizer"])
-        except (ValueError, KeyError) as err:
-            raise ValueError(
-                f"optimizer state in {path} does not fit this optimizer: {err}"
-            ) from err
-        self.history = History(**ckpt["history"])
+        except BaseException:
+            self.model.load_state_dict(model_before)
+            raise
+        self.history = history
         self._best = None
-
-
-def _signature_diff(saved: dict, current: dict) -> list[str]:
-    """Human-readable differences between two architecture signatures."""
-    old = {k: tuple(s) for k, s in saved.get("parameters", [])}
-    new = {k: tuple(s) for k, s in current["parameters"]}
-    diffs = [f"{k} {old[k]} only in checkpoint" for k in old if k not in new]
-    diffs += [f"{k} {new[k]} only in model" for k in new if k not in old]
-    diffs += [
-        f"{k} has shape {old[k]} in checkpoint but {new[k]} in model"
-        for k in old
-        if k in new and old[k] != new[k]
-    ]
-    if not diffs and saved.get("modules") != current["modules"]:
-        diffs.append(
-            f"layers {saved.get('modules')} in checkpoint but {current['modules']} in model"
-        )
-    return diffs
