@@ -179,16 +179,15 @@ fig
 # %% [markdown]
 # Per update (left), the mini-batch of 10 examples does as well as the full batch of 200: far from
 # the minimum, the average gradient of 10 random examples already points almost where the full
-# gradient does, so the steps are nearly the same. SGD's one-example steps are as good at first, but
-# near the minimum their noise takes over: the gradient of a single example does not vanish at the
-# minimum, so with a constant learning rate SGD keeps jittering around it. Per example seen
-# (right), the picture that matters for cost: each epoch gives batch gradient descent one update,
-# the mini-batch run $N/K$ and SGD $N$, so after 20 epochs the batch run is far behind both (the
-# printout gives the numbers). The mini-batch gets most of the speed of SGD and little of its
-# noise, and on real hardware a batch of 10 costs barely more time than one example, since it is
-# one matrix product. This is why practice
-# uses mini-batches, and why the learning rate is usually decreased during training.
-# {ref}`ex-07-nndl-7-1` asks how the learning rate should change with $K$.
+# gradient does. SGD's one-example steps are as good at first, but near the minimum their noise
+# takes over: the gradient of a single example does not vanish there, so with a constant
+# learning rate SGD keeps jittering around it. Per example seen (right), the picture that
+# matters for cost, each epoch gives batch gradient descent one update, the mini-batch run
+# $N/K$ and SGD $N$, so after 20 epochs the batch run is far behind both (printed). The
+# mini-batch gets most of the speed of SGD and little of its noise, at barely more cost per
+# update on real hardware (one matrix product): this is why practice uses mini-batches, and
+# why the learning rate is usually decreased during training. {ref}`ex-07-nndl-7-1` asks how
+# the learning rate should change with $K$.
 #
 # ## The learning rate: too small, too large
 #
@@ -674,16 +673,13 @@ print(f"Rosenbrock, distance to the minimum after {MAX_STEPS['rosenbrock']} step
 print("  " + ", ".join(f"{label} {dist:.1e}" for label, dist in rosen_final.items()))
 
 # %% [markdown]
-# Read the table along both axes. Down the columns, the second-order methods need the fewest
-# steps, and on the curved Rosenbrock valley far fewer than any first-order method. AdaGrad and
-# RMSProp come close on the quadratic only because its steep and shallow directions are the
-# coordinate axes, which is exactly what a per-coordinate step size can correct.
-#
-# On Rosenbrock several first-order methods do not get within $10^{-4}$ in 3000 steps: the
-# distances printed last show them still on their way along the flat valley floor. The table
-# counts the *first* arrival, and Adam gets there but does not stay: its step is invariant to the
-# scale of the gradient, so it does not die out as the gradient vanishes, and with a constant
-# $\alpha$ Adam is later thrown out of the minimum again (its final distance).
+# Down the columns, the second-order methods need the fewest steps, and on the curved
+# Rosenbrock valley far fewer than any first-order method. AdaGrad and RMSProp come close on
+# the quadratic only because its steep and shallow directions are the coordinate axes, which
+# a per-coordinate step size can correct. On Rosenbrock several first-order methods do not get
+# within $10^{-4}$ in 3000 steps (the distances printed last). The table counts the *first*
+# arrival: Adam gets there but does not stay, because its step is invariant to the scale of the
+# gradient and does not die out as the gradient vanishes (its final distance).
 #
 # Across the rows, the second-order methods pay for their few steps. For two parameters that
 # price is nothing; for $n$ parameters the Hessian has $n^2$ entries and Newton's solve costs
@@ -1072,6 +1068,8 @@ print(f"momentum μ = -0.5, α = 0.02: spectral radius {radius:.4f}; distance to
 print(f"started at the minimum with zero velocity: largest |w| over 100 steps "
       f"{np.abs(at_minimum).max():.1f}")
 glue("mu_neg_radius", f"{radius:.4f}", display=False)
+for (name, (K, _)), key in zip(runs_k.items(), ["sgd20", "minibatch20", "batch20"]):
+    glue(key, f"{gaps[name][20 * N // K]:.1e}", display=False)  # L - L* after 20 epochs
 glue("mu_neg_dist", f"{distances[1000]:.0e}", display=False)
 
 # %% [markdown]
@@ -1092,6 +1090,14 @@ glue("mu_neg_dist", f"{distances[1000]:.0e}", display=False)
 #   cross zero, and the step then goes the wrong way or explodes: on the quadratic,
 #   {glue:text}`adagrad_signed_sum_uphill` of 100 steps went uphill, against
 #   {glue:text}`adagrad_uphill` for AdaGrad (printed above).
+# - **"SGD was improved to batch gradient descent."** The same overview says that because one
+#   example's gradient is noisy, SGD was later improved to batch gradient descent. The
+#   improvement runs the other way: batch gradient descent is the original method, and per
+#   example seen it is by far the slowest. After 20 epochs on the logistic regression of the
+#   first section, its excess loss $\mathcal L - \mathcal L^\ast$ is {glue:text}`batch20`,
+#   against {glue:text}`sgd20` for SGD and {glue:text}`minibatch20` for mini-batches of 10
+#   (the first printout of the chapter). The remedy for SGD's noise is the mini-batch, and a
+#   decreasing learning rate.
 # ```
 #
 # ## Summary

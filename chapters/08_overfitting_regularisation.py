@@ -308,9 +308,7 @@ fig
 #
 # The regularisation methods aim at the left picture and try to turn it into something like the
 # right one *without* giving up the big network, which is easier to train and more flexible
-# where the data do call for detail. NNDL §7.7 defines regularisation as the class of methods
-# that improve generalisation by limiting the model's complexity: constraints, priors, early
-# stopping. They usually pay for it with a higher training error.
+# where the data do call for detail. They usually pay for it with a higher training error.
 #
 # (ch08-l2)=
 # ## $\ell_2$ regularisation and weight decay
@@ -505,10 +503,9 @@ print(f"train accuracy {accuracy(early, X_train, y_train):.3f}, "
       f"dev accuracy {accuracy(early, X_dev, y_dev):.3f}")
 
 # %% [markdown]
-# It saves most of the training time, and it needs no change to the loss. Two caveats. The dev
-# set now takes part in training (it chooses the epoch), so its accuracy is slightly
-# optimistic; a fair final estimate needs a third, untouched test set. And early stopping ties
-# together two things one would like to tune separately, how well the loss is optimised and how
+# It saves most of the training time and needs no change to the loss. But the dev set now
+# takes part in training (it chooses the epoch), so its accuracy is slightly optimistic
+# ({ref}`ex-06-best-vs-last`), and early stopping ties how well the loss is optimised to how
 # much the model is regularised. For a quadratic loss, stopping after $\tau$ steps of size
 # $\eta$ acts much like an $\ell_2$ penalty with $\lambda \approx 1/(\eta\tau)$: exercise
 # {ref}`ex-08-early-stopping-l2` shows it.
@@ -586,12 +583,17 @@ print("evaluation mode is the identity: torch", torch.equal(torch_drop(torch.fro
       torch.from_numpy(h)), "| ours", np.array_equal(ours_drop.forward(h), h))
 
 # %% [markdown]
-# Why does it regularise? Srivastava et al. give two views. A network with $M$ droppable
-# units contains $2^M$ thinned sub-networks that share weights; dropout trains a different one
-# at each step, and the full network at test time approximately averages them, an ensemble at
-# the cost of one network. And a unit cannot *co-adapt*, fixing the mistakes of a particular
-# other unit, because that unit may be absent; each has to be useful on its own. In the
-# {ref}`table <ch08-table>` dropout is applied after both hidden layers of the big network.
+# In the {ref}`table <ch08-table>` dropout is applied after both hidden layers of the big
+# network.
+#
+# ```{admonition} Why dropout regularises: two views
+# :class: dropdown
+# Srivastava et al. give two. A network with $M$ droppable units contains $2^M$ thinned
+# sub-networks that share weights; dropout trains a different one at each step, and the full
+# network at test time approximately averages them, an ensemble at the cost of one network.
+# And a unit cannot *co-adapt*, fixing the mistakes of a particular other unit, because that
+# unit may be absent; each has to be useful on its own.
+# ```
 #
 # (ch08-batchnorm)=
 # ## Batch normalisation
@@ -836,9 +838,8 @@ fig
 # {glue:text}`early_gap`, partly because the dev set itself chose its stopping epoch. Batch
 # normalisation with a full batch does not narrow the gap at all ({glue:text}`bn_gap`), as
 # expected: its regularisation comes from mini-batch noise, and there is none here. The
-# boundaries of seed 1 tell the same story: sharp detours around single training points
-# without regularisation and with batch norm, a milder one with augmentation, and broad,
-# simple shapes for the rest.
+# boundaries of seed 1 show the same: sharp detours without regularisation and with batch
+# norm, broad shapes for the rest.
 #
 # Keep the scale of this experiment in mind: three seeds, one strength per method, chosen by
 # hand. Differences of one or two hundredths between methods are within the spread over
