@@ -595,14 +595,19 @@ first_step = {name: r[0] for name, r in step_ratios.items()}
 # the top hidden layer's saturation before training, after steps 1 and 5, and at the end:
 
 # %%
-print(f"{'':9s} | first step: layer 1  layer 6  ratio 1/6 | over 200 steps, median (largest): "
-      f"layer 1            layer 6           | saturated: start  step 1  step 5  end")
+print(f"{'':9s}  {'first step':^25s}  {'per step: median (largest)':^36s}  top layer saturated")
+print(f"{'':9s}  {'layer 1':>7s}  {'layer 6':>7s}  {'1 / 6':>7s}  {'layer 1':^17s}  {'layer 6':^17s}"
+      f"  start step 1 step 5 end")
 for name, r in step_ratios.items():
     s = saturation[name]
-    print(f"{name:9s} | {r[0, 0]:19.1e} {r[0, -1]:8.1e} {r[0, 0] / r[0, -1]:10.1e} | "
-          f"{np.median(r[:, 0]):>41.1e} ({r[:, 0].max():.1e}) {np.median(r[:, -1]):9.1e} "
-          f"({r[:, -1].max():.1e}) | {s[0]:16.0%} {s[1]:7.0%} {s[5]:7.0%} {s[-1]:4.0%}")
-r_small, r_big = step_ratios["lr = 0.1"], step_ratios["lr = 100"]
+    print(f"{name:9s}  {r[0, 0]:7.1e}  {r[0, -1]:7.1e}  {r[0, 0] / r[0, -1]:7.1e}  "
+          f"{np.median(r[:, 0]):7.1e} ({r[:, 0].max():7.1e})  "
+          f"{np.median(r[:, -1]):7.1e} ({r[:, -1].max():7.1e})  "
+          f"{s[0]:5.0%} {s[1]:6.0%} {s[5]:6.0%} {s[-1]:4.0%}")
+for name in ["lr = 10", "lr = 100"]:
+    print(f"{name}: the largest relative change of layer 1 is at step "
+          f"{step_ratios[name][:, 0].argmax() + 1}")
+r_small = step_ratios["lr = 0.1"]
 print("ratio layer 1 / layer 6 at the first step is the same for every rate:",
       bool(np.allclose([r[0, 0] / r[0, -1] for r in step_ratios.values()],
                        r_small[0, 0] / r_small[0, -1], rtol=1e-9)))
@@ -643,7 +648,8 @@ fig
 # of the layers below is nearly zero, so the first layer ends up moving *less* than at rate 1:
 # its median step is {glue:text}`lr10_median1` (rate 10) and {glue:text}`lr100_median1` (rate
 # 100) of its size, against {glue:text}`lr1_median1` at rate 1; its largest steps,
-# {glue:text}`lr10_max1` and {glue:text}`lr100_max1`, came in the upheaval of the first steps.
+# {glue:text}`lr10_max1` and {glue:text}`lr100_max1`, came in the upheaval of the first steps
+# (printed).
 # With rate 10 the loss then sits on a plateau above its start; with 100 it goes up at every
 # other step to the end (printed). A larger learning rate does not cure vanishing gradients; it trades them for unstable top
 # layers. What does help changes the factors in the product: the activation, the
