@@ -1286,7 +1286,8 @@ print((h_drop != 0).int().numpy())
 #   ever more slowly and never reaches it. Printed above: {glue:text}`l2_exact_zeros` of the
 #   4096 hidden-to-hidden weights of the $\ell_2$ network are exactly 0 and
 #   {glue:text}`l2_small` are below 0.01, against {glue:text}`l1_small` for $\ell_1$, whose
-#   subgradient steps make weights practically, though not exactly, zero ({ref}`ch08-l1`).
+#   subgradient steps make weights practically, though not exactly, zero
+#   ({ref}`ℓ1 section <ch08-l1>`).
 # - **"Dropout drops weights."** The same overview describes dropout as randomly switching off
 #   some *weights*. It switches off *units*: the mask multiplies the activations, one entry per
 #   example and unit, and a new mask is drawn for every example (printed: each row of the
