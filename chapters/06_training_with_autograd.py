@@ -383,6 +383,7 @@ glue("dev_accuracy_best", dev_accuracy_best, display=False)
 # new points from the same distribution, with the uncertainty of a 200-point sample, which we
 # quantify in the next section.
 #
+# (sec-06-architectures)=
 # ## One hidden layer or two?
 #
 # Would a second hidden layer of three units, a 2-5-3-1 network, do better? One run of each
@@ -399,17 +400,25 @@ SEEDS = range(8)
 ARCHITECTURES = {"2-5-1": [2, 5, 1], "2-5-3-1": [2, 5, 3, 1]}
 
 
-def train_and_score(sizes: list[int], seed: int) -> tuple[int, float, float]:
-    """Train from build_mlp(sizes, seed=seed); return (best epoch, dev accuracy, test accuracy)."""
+def train_and_score(sizes: list[int], seed: int) -> tuple[list[float], np.ndarray]:
+    """Train from build_mlp(sizes, seed=seed).
+
+    Returns [best epoch, dev accuracy, test accuracy] and a boolean array saying which test
+    points the kept model classifies correctly.
+    """
     net = build_mlp(sizes, "sigmoid", seed=seed)
     runner = Runner(net, nn.BCEWithLogitsLoss(), torch.optim.Adam(net.parameters(), lr=LR))
     runner.fit(train, dev, epochs=EPOCHS, progress=False)
     best = runner.restore_best()
-    return best, runner.evaluate(dev)[1], runner.evaluate(test)[1]
+    right = ((runner.predict(X_test).squeeze(1) > 0) == (y_test > 0.5)).numpy()
+    return [best, runner.evaluate(dev)[1], runner.evaluate(test)[1]], right
 
 
-scores = {name: np.array([train_and_score(sizes, seed) for seed in SEEDS])
-          for name, sizes in ARCHITECTURES.items()}
+runs = {name: [train_and_score(sizes, seed) for seed in SEEDS]
+        for name, sizes in ARCHITECTURES.items()}
+scores = {name: np.array([numbers for numbers, _ in r]) for name, r in runs.items()}
+correct = {name: np.array([right for _, right in r]) for name, r in runs.items()}  # (seeds, points)
+assert all(np.allclose(correct[name].mean(axis=1), scores[name][:, 2]) for name in scores)
 print("seed            " + "  ".join(f"{s:5d}" for s in SEEDS))
 for name, table in scores.items():
     print(f"{name:7s} best  " + "  ".join(f"{int(e):5d}" for e in table[:, 0]))
@@ -448,6 +457,56 @@ for name, value in [("mean_251", test_251.mean()), ("std_251", test_251.std(ddof
 glue("n_as_good", n_as_good, display=False)
 
 # %% [markdown]
+# That standard error belongs to *one* accuracy. The difference of two accuracies measured on
+# the *same* 200 points is less noisy than two independent measurements would be: a point
+# that is easy for one network is usually easy for the other, and such points cancel in the
+# difference. A **paired bootstrap** measures the uncertainty of the difference directly. Each
+# of its 10 000 rounds draws 200 test points with replacement, the *same* points for both
+# architectures, and eight seeds with replacement for each architecture, and recomputes the
+# difference of the mean accuracies over the drawn seeds and points. (Drawing $n$ items with
+# replacement is the same as giving each item a weight, the number of times it was drawn,
+# from a multinomial distribution; the code draws the weights, so each round is two small
+# matrix products.) The spread of the 10 000
+# differences is the uncertainty that comes from both sources, the test sample and the seeds.
+# For contrast, the same bootstrap with the test points drawn independently for the two
+# architectures, as if they had been scored on different test sets:
+
+# %%
+def bootstrap_gaps(paired: bool, rounds: int = 10_000, seed: int = 11) -> np.ndarray:
+    """Bootstrap the difference of mean test accuracies, 2-5-3-1 minus 2-5-1."""
+    rng = np.random.default_rng(seed)
+    a, b = correct["2-5-3-1"].astype(float), correct["2-5-1"].astype(float)  # (seeds, points)
+
+    def weights(n: int) -> np.ndarray:  # how often each of n items is drawn, divided by n
+        return rng.multinomial(n, np.full(n, 1 / n), size=rounds) / n
+
+    seeds_a, seeds_b, points_a = weights(len(SEEDS)), weights(len(SEEDS)), weights(n_test)
+    points_b = points_a if paired else weights(n_test)
+    return ((seeds_a @ a) * points_a).sum(axis=1) - ((seeds_b @ b) * points_b).sum(axis=1)
+
+
+print(f"difference of the mean test accuracies, 2-5-3-1 minus 2-5-1: {gap:.4f}")
+widths = {}
+for paired in (True, False):
+    gaps = bootstrap_gaps(paired)
+    low, high = np.percentile(gaps, [2.5, 97.5])
+    widths[paired] = high - low
+    label = "paired (same points)   " if paired else "unpaired (for contrast)"
+    print(f"{label}: standard error {gaps.std():.4f}, 95 % interval [{low:+.4f}, {high:+.4f}], "
+          f"rounds with a difference <= 0: {np.mean(gaps <= 0):.1%}")
+    if paired:
+        glue("paired_se", float(gaps.std()), display=False)
+        glue("paired_low", float(low), display=False)
+        glue("paired_high", float(high), display=False)
+        glue("paired_nonpositive", f"{np.mean(gaps <= 0):.1%}", display=False)
+per_seed = test_2531 - test_251
+glue("unpaired_factor", f"{widths[False] / widths[True]:.1f}", display=False)
+print("per seed, 2-5-3-1 minus 2-5-1:", " ".join(f"{d:+.3f}" for d in per_seed))
+print(f"seeds on which a single run of each would call 2-5-1 at least as good: "
+      f"{int(np.sum(per_seed <= 0))} of {len(SEEDS)}")
+glue("n_single_run_reversed", int(np.sum(per_seed <= 0)), display=False)
+
+# %% [markdown]
 # **What the numbers show.** Within this training budget (200 full-batch Adam steps at learning
 # rate 0.1), the 2-5-3-1 network is the more *reliable* one: its mean test accuracy is
 # {glue:text}`mean_2531:.3f` against {glue:text}`mean_251:.3f`, and all eight of its runs end
@@ -458,17 +517,21 @@ glue("n_as_good", n_as_good, display=False)
 # learners rather than poor ones: like every 2-5-1 run, their best epoch (row `best`) is the
 # last, so their dev loss was still falling when the 200 epochs ran out.
 #
-# **What they do not show.** They do not show that two hidden layers classify the moons better:
-# the best 2-5-1 runs are as good as the 2-5-3-1 runs, and the difference of the means,
-# {glue:text}`gap:.3f`, is about the size of the test set's own measurement error,
-# {glue:text}`standard_error:.3f` (a single test point moves an accuracy by 1/200). The spread
-# over seeds does not include that error, because every run is measured on the same 200 test
-# points. Nor do they say anything beyond these settings: with more epochs or another learning
+# **What they do not show.** They do not show that two hidden layers classify the moons better.
+# The best 2-5-1 runs are as good as the 2-5-3-1 runs, and the difference of the means,
+# {glue:text}`gap:.3f`, is not clearly different from zero: the paired bootstrap gives it a
+# standard error of {glue:text}`paired_se:.3f` and a 95 % interval from
+# {glue:text}`paired_low:+.3f` to {glue:text}`paired_high:+.3f`, which contains 0
+# ({glue:text}`paired_nonpositive` of the rounds gave a difference of zero or less). Pairing
+# is what makes the interval this narrow: the same accuracies treated as measured on two
+# different test sets give an interval {glue:text}`unpaired_factor` times as wide (the
+# unpaired line). Nor do the numbers say anything beyond these settings: with more epochs or another learning
 # rate the slow 2-5-1 runs may catch up, and one data split is one sample of data. A fair
 # verdict would tune each architecture's learning rate and epochs on the development set,
 # repeat over splits, and only then look at the test set, once.
 
 # %% [markdown]
+# (sec-timing-autograd)=
 # ## Hand-written gradients against autograd
 #
 # `loss.backward()` is back-propagation (NNDL §4.4, {ref}`ch-backprop`) done by the library.
@@ -708,6 +771,79 @@ print(f"best of {n_models} test accuracies, averaged over {n_repeats} repetition
 # ```{solution-end}
 # ```
 #
+# ## What the sources get wrong
+#
+# The practice chapter of NNDL's companion course trains the same kind of two-moons classifier
+# with a `Runner` of its own. Two things in it do not hold up when run. The first is in its
+# `Runner` loop: it switches the model to training mode once, before the loop over the epochs,
+# while its `evaluate` switches to evaluation mode after every epoch and never back. The
+# listing's loop, reduced to its mode switches, around the 2-5-1 network with a dropout layer
+# added after the hidden units, next to the book's `Runner` (a forward hook records the
+# dropout layer's `training` flag at every forward pass: training step, then dev evaluation):
+
+# %%
+def with_dropout(seed: int = 0) -> nn.Sequential:
+    """The 2-5-1 network of build_mlp with dropout (p = 0.5) after the hidden units."""
+    net = build_mlp([2, 5, 1], "sigmoid", seed=seed)
+    return nn.Sequential(net[0], net[1], nn.Dropout(0.5), net[2])
+
+
+def dropout_modes(net: nn.Sequential) -> list[bool]:
+    """A list that fills with the dropout layer's training flag at every forward pass."""
+    log: list[bool] = []
+    net[2].register_forward_hook(lambda module, inputs, output: log.append(module.training))
+    return log
+
+
+torch.manual_seed(0)
+listing_net = with_dropout()
+listing_log = dropout_modes(listing_net)
+listing_opt = torch.optim.SGD(listing_net.parameters(), lr=0.2)
+listing_net.train()  # the listing: once, before the epoch loop
+for _epoch in range(3):
+    loss = loss_fn(listing_net(X_train).squeeze(1), y_train)
+    loss.backward()
+    listing_opt.step()
+    listing_opt.zero_grad()
+    listing_net.eval()  # the listing's evaluate(): eval mode, and nothing switches back
+    with torch.no_grad():
+        listing_net(X_dev)
+
+book_net = with_dropout()
+book_log = dropout_modes(book_net)
+Runner(book_net, nn.BCEWithLogitsLoss(), torch.optim.SGD(book_net.parameters(), lr=0.2)).fit(
+    train, dev, epochs=3, progress=False)
+print("dropout active at each forward pass (epoch 1 train, epoch 1 dev, epoch 2 train, ...)")
+print("  the listing's loop:", listing_log)
+print("  nndl_book's Runner:", book_log)
+
+# %% [markdown]
+# ```{admonition} What the sources get wrong
+# - **Training in evaluation mode.** The `Runner` of the NNDL practice chapter on automatic
+#   differentiation calls `model.train()` once, before its epoch loop, and its `evaluate`
+#   calls `model.eval()` after every epoch. From the second epoch on, the model therefore
+#   trains in evaluation mode: dropout is switched off and batch normalisation uses its
+#   running statistics. For that chapter's dropout-free networks nothing changes, which is why
+#   it goes unnoticed; with dropout the printout above shows the flag `False` at every
+#   training step after the first. The `Runner` of this book switches back to training mode
+#   after each evaluation (`True` at every training step).
+# - **One run of each architecture.** The same practice chapter adds a hidden layer of three
+#   units and, from one run of each network, concludes that the deeper one is clearly better.
+#   One run is one draw of the initial weights: on {glue:text}`n_single_run_reversed` of the
+#   eight seeds of {ref}`the comparison above <sec-06-architectures>`, a single run of each
+#   would have ranked the one-hidden-layer network at least as good. Over all eight seeds,
+#   paired on the same test points, the deeper network is ahead by {glue:text}`gap:.3f` on
+#   average, with a 95 % interval from {glue:text}`paired_low:+.3f` to
+#   {glue:text}`paired_high:+.3f` that contains zero; what holds up is that it is the more
+#   reliable of the two within 200 Adam steps, not that it classifies better.
+# - **"Autograd is better in time and in result."** The same chapter's closing question claims
+#   that automatic differentiation beats hand-written gradients on both counts. In result they
+#   are the same computation: {ref}`the check above <sec-timing-autograd>` prints differences
+#   at the level of float64 rounding. In time, for a network this small the hand-written
+#   gradient was the faster one on the machine that built this page (the printed ratio);
+#   autograd's advantage is that it needs no derivative code, not speed.
+# ```
+#
 # ## Summary
 #
 # - Three data sets, three jobs: the training set fits the weights, the development set
@@ -719,8 +855,9 @@ print(f"best of {n_models} test accuracies, averaged over {n_repeats} repetition
 #   stopping, divergence check, save and load, predict. On the same initial weights it gives
 #   the same numbers as the bare loop.
 # - The 2-5-1 sigmoid network reaches a test accuracy of {glue:text}`test_accuracy:.3f` on the
-#   two moons. Comparing architectures needs several seeds and a look at the size of the
-#   differences against the seed-to-seed spread and the test set's sampling error.
+#   two moons. Comparing architectures needs several seeds and, since both are scored on the
+#   same test points, a paired comparison: here the paired bootstrap's 95 % interval for the
+#   difference of the mean test accuracies contains zero.
 # - Autograd's gradients equal hand-written back-propagation to rounding error.
 #
 # ## References

@@ -179,16 +179,15 @@ fig
 # %% [markdown]
 # Per update (left), the mini-batch of 10 examples does as well as the full batch of 200: far from
 # the minimum, the average gradient of 10 random examples already points almost where the full
-# gradient does, so the steps are nearly the same. SGD's one-example steps are as good at first, but
-# near the minimum their noise takes over: the gradient of a single example does not vanish at the
-# minimum, so with a constant learning rate SGD keeps jittering around it. Per example seen
-# (right), the picture that matters for cost: each epoch gives batch gradient descent one update,
-# the mini-batch run $N/K$ and SGD $N$, so after 20 epochs the batch run is far behind both (the
-# printout gives the numbers). The mini-batch gets most of the speed of SGD and little of its
-# noise, and on real hardware a batch of 10 costs barely more time than one example, since it is
-# one matrix product. This is why practice
-# uses mini-batches, and why the learning rate is usually decreased during training.
-# {ref}`ex-07-nndl-7-1` asks how the learning rate should change with $K$.
+# gradient does. SGD's one-example steps are as good at first, but near the minimum their noise
+# takes over: the gradient of a single example does not vanish there, so with a constant
+# learning rate SGD keeps jittering around it. Per example seen (right), the picture that
+# matters for cost, each epoch gives batch gradient descent one update, the mini-batch run
+# $N/K$ and SGD $N$, so after 20 epochs the batch run is far behind both (printed). The
+# mini-batch gets most of the speed of SGD and little of its noise, at barely more cost per
+# update on real hardware (one matrix product): this is why practice uses mini-batches, and
+# why the learning rate is usually decreased during training. {ref}`ex-07-nndl-7-1` asks how
+# the learning rate should change with $K$.
 #
 # ## The learning rate: too small, too large
 #
@@ -288,13 +287,17 @@ fig
 # Components of the gradient that keep their sign (along the valley) add up, those that flip
 # sign from step to step (across it) cancel. With a constant gradient the velocity tends to
 # $\mathbf g/(1-\mu)$, so along a steady slope momentum moves $1/(1-\mu)$ times faster than
-# gradient descent with the same $\alpha$. NNDL writes the same method with the step
-# $\Delta\theta_t = -\alpha\mathbf v_t$, as
+# gradient descent with the same $\alpha$. Nielsen calls $1 - \mu$ the *friction*: $\mu = 0$ is
+# plain gradient descent, $\mu$ close to 1 a ball rolling with little friction. The form above
+# is the one `torch.optim.SGD(momentum=μ)` uses.
+#
+# ```{admonition} The same method in NNDL's and Nielsen's notation
+# :class: dropdown
+# NNDL writes momentum with the step $\Delta\theta_t = -\alpha\mathbf v_t$, as
 # $\Delta\theta_t = \rho\,\Delta\theta_{t-1} - \alpha\,\mathbf g_t$, and Nielsen with a velocity
-# that includes the learning rate, $v \to \mu v - \eta\nabla C$, $w \to w + v$. All three are one
-# algorithm; the form above is the one `torch.optim.SGD(momentum=μ)` uses. Nielsen calls
-# $1 - \mu$ the *friction*: $\mu = 0$ is plain gradient descent, $\mu$ close to 1 a ball rolling
-# with little friction.
+# that includes the learning rate, $v \to \mu v - \eta\nabla C$, $w \to w + v$. Substituting
+# $\mathbf v \to -\mathbf v/\alpha$ turns either into the other; all three are one algorithm.
+# ```
 
 # %%
 def momentum(w, g, state, t, lr, mu=0.9):
@@ -366,14 +369,18 @@ fig
 #    \qquad \theta_t = \theta_{t-1} - \alpha\,\mathbf v_t . $$
 #
 # If the look-ahead point is already past the bottom of the valley, its gradient points back and
-# brakes the step, which damps the oscillation of plain momentum. Libraries store the look-ahead
-# point $\phi_t = \theta_t - \alpha\mu\mathbf v_t$ instead of $\theta_t$, because then the gradient
-# is taken at the stored parameters; substituting gives the form of `torch.optim.SGD(nesterov=True)`,
+# brakes the step, which damps the oscillation of plain momentum. Libraries use an equivalent
+# form that takes the gradient at the stored parameters (the dropdown derives it); both are
+# written below, and the second reproduces the look-ahead points of the first:
+#
+# ```{admonition} The form of torch.optim.SGD(nesterov=True)
+# :class: dropdown
+# Store the look-ahead point $\phi_t = \theta_t - \alpha\mu\mathbf v_t$ instead of $\theta_t$,
+# so that the gradient is taken at the stored parameters. Substituting gives
 #
 # $$ \mathbf v_t = \mu\,\mathbf v_{t-1} + \mathbf g_t, \qquad
 #    \phi_t = \phi_{t-1} - \alpha\,(\mathbf g_t + \mu\,\mathbf v_t), \qquad \mathbf g_t = \nabla\mathcal L(\phi_{t-1}). $$
-#
-# Both are written below, and the second reproduces the look-ahead points of the first:
+# ```
 
 # %%
 def nesterov(w, g, state, t, lr, mu=0.9):
@@ -434,9 +441,9 @@ print(f"distance to the minimum after 100 steps (α = 0.02, μ = 0.9): "
 #    \theta_t = \theta_{t-1} - \alpha\, \frac{\hat M_t}{\sqrt{\hat G_t} + \epsilon}, \quad
 #    \hat M_t = \frac{M_t}{1 - \beta_1^t},\ \hat G_t = \frac{G_t}{1 - \beta_2^t} . $$
 #
-# The small $\epsilon$ only prevents a division by zero. (NNDL puts it inside the square root,
-# $\sqrt{G_t + \epsilon}$; PyTorch, and the code here, outside. The two differ only while $G_t$
-# is of the order of $\epsilon$.) The defaults are PyTorch's:
+# The small $\epsilon$ only prevents a division by zero (NNDL puts it inside the square root,
+# PyTorch and the code here outside; the two differ only while $G_t$ is of the order of
+# $\epsilon$). The defaults are PyTorch's:
 
 # %%
 def adagrad(w, g, state, t, lr, eps=1e-10):
@@ -511,17 +518,23 @@ plot_curves(rates, xlabel="step", ylabel=r"$\alpha / (\sqrt{G_t} + \epsilon)$ fo
 # million parameters neither is affordable.
 #
 # *BFGS*, the best known quasi-Newton method, builds an approximation $B_t \approx H^{-1}$ from
-# gradients alone. After a step $\mathbf s = \theta_t - \theta_{t-1}$ that changed the gradient
-# by $\mathbf y = \nabla f(\theta_t) - \nabla f(\theta_{t-1})$, it updates $B$ to the symmetric
+# gradients alone, and steps along $-B\nabla f$ with a *line search* (start with the full step
+# and halve it until $f$ has decreased enough, the Armijo condition). Each step costs one
+# gradient, at least one function value (the table below counts them) and $O(n^2)$
+# arithmetic.
+#
+# ```{admonition} The BFGS update
+# :class: dropdown
+# After a step $\mathbf s = \theta_t - \theta_{t-1}$ that changed the gradient by
+# $\mathbf y = \nabla f(\theta_t) - \nabla f(\theta_{t-1})$, BFGS updates $B$ to the symmetric
 # matrix closest to the old one (in a weighted norm) that satisfies the *secant condition*
 # $B_t\mathbf y = \mathbf s$ (on a quadratic, $H^{-1}\mathbf y = \mathbf s$ exactly):
 #
 # $$ B_t = \big(I - \rho\,\mathbf s\mathbf y^\top\big)\, B_{t-1}\, \big(I - \rho\,\mathbf y\mathbf s^\top\big) + \rho\,\mathbf s\mathbf s^\top,
 #    \qquad \rho = \frac{1}{\mathbf y^\top\mathbf s} . $$
+# ```
 #
-# It steps along $-B\nabla f$ with a *line search*: start with the full step and halve it until
-# $f$ has decreased enough (the Armijo condition). Each step costs one gradient, at least one
-# function value (the table below counts them) and $O(n^2)$ arithmetic. Both methods, in numpy:
+# Both methods, in numpy:
 
 # %%
 def newton_path(land, start, steps=50, tol=1e-10):
@@ -660,16 +673,13 @@ print(f"Rosenbrock, distance to the minimum after {MAX_STEPS['rosenbrock']} step
 print("  " + ", ".join(f"{label} {dist:.1e}" for label, dist in rosen_final.items()))
 
 # %% [markdown]
-# Read the table along both axes. Down the columns, the second-order methods need the fewest
-# steps, and on the curved Rosenbrock valley far fewer than any first-order method. AdaGrad and
-# RMSProp come close on the quadratic only because its steep and shallow directions are the
-# coordinate axes, which is exactly what a per-coordinate step size can correct.
-#
-# On Rosenbrock several first-order methods do not get within $10^{-4}$ in 3000 steps: the
-# distances printed last show them still on their way along the flat valley floor. The table
-# counts the *first* arrival, and Adam gets there but does not stay: its step is invariant to the
-# scale of the gradient, so it does not die out as the gradient vanishes, and with a constant
-# $\alpha$ Adam is later thrown out of the minimum again (its final distance).
+# Down the columns, the second-order methods need the fewest steps, and on the curved
+# Rosenbrock valley far fewer than any first-order method. AdaGrad and RMSProp come close on
+# the quadratic only because its steep and shallow directions are the coordinate axes, which
+# a per-coordinate step size can correct. On Rosenbrock several first-order methods do not get
+# within $10^{-4}$ in 3000 steps (the distances printed last). The table counts the *first*
+# arrival: Adam gets there but does not stay, because its step is invariant to the scale of the
+# gradient and does not die out as the gradient vanishes (its final distance).
 #
 # Across the rows, the second-order methods pay for their few steps. For two parameters that
 # price is nothing; for $n$ parameters the Hessian has $n^2$ entries and Newton's solve costs
@@ -693,12 +703,10 @@ for name, micro in timed.items():
     print(f"{name:17s} {micro:6.1f} µs per step")
 
 # %% [markdown]
-# In two dimensions these times measure Python's overhead more than arithmetic (BFGS's line search
-# calls the function at least once per step, each call with its argument checks). The difference
+# In two dimensions these times measure Python's overhead more than arithmetic. The difference
 # that matters, $O(n)$ for a gradient step against $O(n^2)$ to $O(n^3)$ for curvature, only shows
-# for large $n$. That is why networks are trained with first-order methods, and why momentum and
-# adaptive learning rates, which buy some of the benefit of curvature at $O(n)$ cost, are the
-# methods in use.
+# for large $n$: that is why networks are trained with first-order methods, with momentum and
+# adaptive learning rates buying some of the benefit of curvature at $O(n)$ cost.
 #
 # ## Checked against `nndl_book` and `torch.optim`
 #
@@ -1025,6 +1033,71 @@ print("saddle-free Newton:", saddle_free_newton_path(saddle, saddle.start)[:4].t
 # $f$ decreases.
 #
 # ```{solution-end}
+# ```
+#
+# ## What the sources get wrong
+#
+# A blog overview of network basics describes AdaGrad as dividing the step by "the sum of the
+# parameter's gradients". Taken literally, with the signed sum $S_t = \mathbf g_1 + \dots +
+# \mathbf g_t$ in place of AdaGrad's $\sqrt{G_t}$, on the quadratic at AdaGrad's tuned rate,
+# counting the steps that go uphill (along $+\mathbf g$ in some coordinate):
+
+# %%
+def adagrad_signed_sum(w, g, state, t, lr, eps=1e-10):
+    """The step divided by the running sum of the gradients (not of their squares)."""
+    S = state["S"] = state.get("S", 0.0) + g
+    return w - lr * g / (S + eps)
+
+
+lr_ada = BASE_LR["quadratic"]["adagrad"]
+for rule in (adagrad, adagrad_signed_sum):
+    path = descend(rule, quad.grad, quad.start, 100, lr=lr_ada)
+    grads = np.array([quad.grad(w) for w in path[:-1]])
+    uphill = int(np.sum(np.any(np.diff(path, axis=0) * grads > 0, axis=1)))
+    print(f"{rule.__name__:18s} (α = {lr_ada:g}): f after 100 steps {quad.f(path[-1]):.3e}, "
+          f"steps uphill {uphill} of 100, largest |w| on the way {np.abs(path).max():.3g}")
+    glue(f"{rule.__name__}_uphill", uphill, display=False)
+    glue(f"{rule.__name__}_f100", f"{quad.f(path[-1]):.1e}", display=False)
+radius = max(spectral_radius(-0.5, 0.02, curvature) for curvature in lam)
+long_run = run_optimizer(quad, "momentum", steps=1000, lr=0.02, momentum=-0.5, allow_unstable=True)
+at_minimum = descend(momentum, quad.grad, np.zeros(2), 100, lr=0.02, mu=-0.5)
+distances = np.linalg.norm(long_run, axis=1)
+print(f"momentum μ = -0.5, α = 0.02: spectral radius {radius:.4f}; distance to the minimum "
+      f"after 100, 500, 1000 steps: {distances[100]:.1e}, {distances[500]:.1e}, "
+      f"{distances[1000]:.1e}")
+print(f"started at the minimum with zero velocity: largest |w| over 100 steps "
+      f"{np.abs(at_minimum).max():.1f}")
+glue("mu_neg_radius", f"{radius:.4f}", display=False)
+for (name, (K, _)), key in zip(runs_k.items(), ["sgd20", "minibatch20", "batch20"]):
+    glue(key, f"{gaps[name][20 * N // K]:.1e}", display=False)  # L - L* after 20 epochs
+glue("mu_neg_dist", f"{distances[1000]:.0e}", display=False)
+
+# %% [markdown]
+# ```{admonition} What the sources get wrong
+# - **"With $\mu < 0$ the weights can never stay at the optimum."** A blog answer to Nielsen's
+#   ch. 3 momentum exercise argues that with negative momentum, once the gradient is about
+#   zero at the optimum, the weights start to move back and never settle there. The optimum
+#   with zero velocity is a fixed point of the update for every $\mu$ ($\mathbf g = 0$ and
+#   $\mathbf v = 0$ give $\mathbf v = 0$ again), and for $-1 < \mu < 0$ the iteration converges
+#   to it: for $\mu = -0.5$ the spectral radius of the momentum step on the quadratic is
+#   {glue:text}`mu_neg_radius`, below 1, the run is {glue:text}`mu_neg_dist` from the minimum
+#   after 1000 steps, and a run started at the minimum never leaves it (printed). What is true is the rest of the answer: negative
+#   momentum makes progress slower than plain gradient descent
+#   ({ref}`ex-07-nielsen-momentum`), and $\mu < -1$ diverges.
+# - **AdaGrad "divides by the sum of the gradients".** A blog overview of network basics
+#   describes AdaGrad's denominator so. It is the square root of the sum of the *squared*
+#   gradients, which only grows. A signed sum shrinks when the gradient changes sign and can
+#   cross zero, and the step then goes the wrong way or explodes: on the quadratic,
+#   {glue:text}`adagrad_signed_sum_uphill` of 100 steps went uphill, against
+#   {glue:text}`adagrad_uphill` for AdaGrad (printed above).
+# - **"SGD was improved to batch gradient descent."** The same overview says that because one
+#   example's gradient is noisy, SGD was later improved to batch gradient descent. The
+#   improvement runs the other way: batch gradient descent is the original method, and per
+#   example seen it is by far the slowest. After 20 epochs on the logistic regression of the
+#   first section, its excess loss $\mathcal L - \mathcal L^\ast$ is {glue:text}`batch20`,
+#   against {glue:text}`sgd20` for SGD and {glue:text}`minibatch20` for mini-batches of 10
+#   (the first printout of the chapter). The remedy for SGD's noise is the mini-batch, and a
+#   decreasing learning rate.
 # ```
 #
 # ## Summary

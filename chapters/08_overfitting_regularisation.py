@@ -298,8 +298,8 @@ for ax, model, name in zip(fig.subplots(1, 2), [big, small], ["2-64-64-1", "2-8-
 fig
 
 # %% [markdown]
-# The big network (left) reaches up in a thin spike to capture the one orange training point
-# among the blue ones at the top, and cuts a blue bay into the orange region for a few blue
+# The big network (left) reaches up in a thin spike to capture the one vermillion training point
+# among the blue ones at the top, and cuts a blue bay into the vermillion region for a few blue
 # points near $(1, 0)$. The small dots are the dev points: they do not follow these detours, and
 # the colours show how sure the network is of itself right up to its boundary. The small
 # network (right) cannot afford such detours. Its boundary is a wedge of a few straight pieces
@@ -308,9 +308,7 @@ fig
 #
 # The regularisation methods aim at the left picture and try to turn it into something like the
 # right one *without* giving up the big network, which is easier to train and more flexible
-# where the data do call for detail. NNDL §7.7 defines regularisation as the class of methods
-# that improve generalisation by limiting the model's complexity: constraints, priors, early
-# stopping. They usually pay for it with a higher training error.
+# where the data do call for detail. They usually pay for it with a higher training error.
 #
 # (ch08-l2)=
 # ## $\ell_2$ regularisation and weight decay
@@ -332,9 +330,16 @@ fig
 # $$ W \leftarrow W - \eta\big(\nabla_W J + \lambda W\big) = (1 - \eta\lambda)\, W - \eta \nabla_W J : $$
 #
 # first shrink every weight by the factor $1 - \eta\lambda$, then take the usual step. That is
-# *weight decay*, which NNDL §7.7.2 writes as $\theta_t \leftarrow (1-\beta)\theta_{t-1} - \alpha g_t$
-# with $\beta = \eta\lambda$ (Nielsen writes the penalty as $\frac{\lambda}{2n}\sum w^2$, so his
-# $\lambda$ is $n$ times ours). There are thus three ways to implement it: put the penalty into
+# *weight decay*.
+#
+# ```{admonition} Weight decay in NNDL's and Nielsen's notation
+# :class: dropdown
+# NNDL §7.7.2 writes weight decay as $\theta_t \leftarrow (1-\beta)\theta_{t-1} - \alpha g_t$, with
+# $\beta = \eta\lambda$ in our notation. Nielsen writes the penalty as
+# $\frac{\lambda}{2n}\sum w^2$, so his $\lambda$ is $n$ times ours.
+# ```
+#
+# There are thus three ways to implement it: put the penalty into
 # the loss and let autograd differentiate it; add $\lambda W$ to the gradient (what our `fit`
 # does, and what `torch.optim.SGD(weight_decay=λ)` does); or shrink the weights directly,
 # *decoupled* from the gradient. For plain SGD all three must give the same weights. Twenty
@@ -470,12 +475,17 @@ fig
 # kind: with a tenth of that strength {glue:text}`zero_2` of the weights are zero, with
 # $\lambda = 0.003$ {glue:text}`zero_3` and with $\lambda = 0.01$ {glue:text}`zero_4`. The
 # histogram (log scale) shows a spike at zero with a few weights of ordinary size left standing:
-# the network has kept only the connections it needs. (With subgradient steps a weight that
-# should be zero keeps jumping back and forth across zero in small steps, so "practically
-# zero" is the right test; the *proximal* update $w \leftarrow \operatorname{sign}(w)\max(|w| - \eta\lambda, 0)$
-# would set such weights exactly to zero.) Sparsity is useful when one wants to find out which
+# the network has kept only the connections it needs. Sparsity is useful when one wants to find out which
 # inputs or connections matter, or to prune a network; as a regulariser for generalisation
 # $\ell_1$ and $\ell_2$ behave much alike here.
+#
+# ```{admonition} Why "practically zero", and how to get exact zeros
+# :class: dropdown
+# With subgradient steps a weight that should be zero keeps jumping back and forth across
+# zero in steps of $\eta\lambda$, so "practically zero" is the right test. The *proximal*
+# update $w \leftarrow \operatorname{sign}(w)\max(|w| - \eta\lambda, 0)$, applied after the
+# gradient step of $J$, sets such weights exactly to zero.
+# ```
 #
 # (ch08-early-stopping)=
 # ## Early stopping
@@ -493,10 +503,9 @@ print(f"train accuracy {accuracy(early, X_train, y_train):.3f}, "
       f"dev accuracy {accuracy(early, X_dev, y_dev):.3f}")
 
 # %% [markdown]
-# It saves most of the training time, and it needs no change to the loss. Two caveats. The dev
-# set now takes part in training (it chooses the epoch), so its accuracy is slightly
-# optimistic; a fair final estimate needs a third, untouched test set. And early stopping ties
-# together two things one would like to tune separately, how well the loss is optimised and how
+# It saves most of the training time and needs no change to the loss. But the dev set now
+# takes part in training (it chooses the epoch), so its accuracy is slightly optimistic
+# ({ref}`ex-06-best-vs-last`), and early stopping ties how well the loss is optimised to how
 # much the model is regularised. For a quadratic loss, stopping after $\tau$ steps of size
 # $\eta$ acts much like an $\ell_2$ penalty with $\lambda \approx 1/(\eta\tau)$: exercise
 # {ref}`ex-08-early-stopping-l2` shows it.
@@ -574,12 +583,17 @@ print("evaluation mode is the identity: torch", torch.equal(torch_drop(torch.fro
       torch.from_numpy(h)), "| ours", np.array_equal(ours_drop.forward(h), h))
 
 # %% [markdown]
-# Why does it regularise? Srivastava et al. give two views. A network with $M$ droppable
-# units contains $2^M$ thinned sub-networks that share weights; dropout trains a different one
-# at each step, and the full network at test time approximately averages them, an ensemble at
-# the cost of one network. And a unit cannot *co-adapt*, fixing the mistakes of a particular
-# other unit, because that unit may be absent; each has to be useful on its own. In the
-# {ref}`table <ch08-table>` dropout is applied after both hidden layers of the big network.
+# In the {ref}`table <ch08-table>` dropout is applied after both hidden layers of the big
+# network.
+#
+# ```{admonition} Why dropout regularises: two views
+# :class: dropdown
+# Srivastava et al. give two. A network with $M$ droppable units contains $2^M$ thinned
+# sub-networks that share weights; dropout trains a different one at each step, and the full
+# network at test time approximately averages them, an ensemble at the cost of one network.
+# And a unit cannot *co-adapt*, fixing the mistakes of a particular other unit, because that
+# unit may be absent; each has to be useful on its own.
+# ```
 #
 # (ch08-batchnorm)=
 # ## Batch normalisation
@@ -824,9 +838,8 @@ fig
 # {glue:text}`early_gap`, partly because the dev set itself chose its stopping epoch. Batch
 # normalisation with a full batch does not narrow the gap at all ({glue:text}`bn_gap`), as
 # expected: its regularisation comes from mini-batch noise, and there is none here. The
-# boundaries of seed 1 tell the same story: sharp detours around single training points
-# without regularisation and with batch norm, a milder one with augmentation, and broad,
-# simple shapes for the rest.
+# boundaries of seed 1 show the same: sharp detours without regularisation and with batch
+# norm, broad shapes for the rest.
 #
 # Keep the scale of this experiment in mind: three seeds, one strength per method, chosen by
 # hand. Differences of one or two hundredths between methods are within the spread over
@@ -941,6 +954,9 @@ for data, m in [("centred", 0.0), ("moved", SHIFT)]:
         z_dev = w_n * (x_b_dev + m) + b_n
         print(f"{data:8s} {label:10s} {w_n:6.3f} {b_n:7.3f} {-b_n / w_n:8.3f} "
               f"{np.mean((z_dev > 0) == y_b_dev):7.3f} {bce(z_dev, y_b_dev):8.3f}")
+        tag = f"bias_{data}_{'wb' if label == 'w and b' else 'w'}"
+        glue(f"{tag}_acc", f"{np.mean((z_dev > 0) == y_b_dev):.3f}", display=False)
+        glue(f"{tag}_loss", f"{bce(z_dev, y_b_dev):.3f}", display=False)
 
 # %%
 fig = Figure(figsize=(6.4, 3.4), layout="constrained")
@@ -1236,6 +1252,60 @@ print("torch AdamW equals Adam with decoupled decay by hand:", same(adamw, by_ha
 # velocity. Adam: a much larger difference, and `AdamW` is exactly the decoupled version.
 #
 # ```{solution-end}
+# ```
+#
+# ## What the sources get wrong
+#
+# Two numbers the sources' claims need that the chapter has not printed yet: how many weights
+# the $\ell_2$ and $\ell_1$ penalties of the {ref}`sparsity section <ch08-l1>` set *exactly* to
+# zero, and what `torch.nn.Dropout` drops, for a batch of four examples of eight units:
+
+# %%
+for name, key in [("ℓ2, λ = 0.01", "l2"), ("ℓ1, λ = 0.003", "l1")]:
+    W = hidden_matrix(sparsity_nets[name])
+    print(f"{name:14s}: weights exactly 0: {int(np.sum(W == 0))} of {W.size}, "
+          f"|w| < 0.01: {np.mean(np.abs(W) < 0.01):.1%}, smallest |w| {np.abs(W).min():.1e}")
+    glue(f"{key}_exact_zeros", int(np.sum(W == 0)), display=False)
+    glue(f"{key}_small", f"{np.mean(np.abs(W) < 0.01):.1%}", display=False)
+
+torch.manual_seed(0)
+layer, drop = nn.Linear(8, 8), nn.Dropout(0.5)
+weights_before = layer.weight.detach().clone()
+h_drop = drop(torch.sigmoid(layer(torch.randn(4, 8))))
+print("parameters of nn.Dropout:", len(list(drop.parameters())),
+      "| layer weights unchanged:", torch.equal(layer.weight, weights_before))
+print("dropped units (0) per example:")
+print((h_drop != 0).int().numpy())
+
+# %% [markdown]
+# ```{admonition} What the sources get wrong
+# - **"The penalty sets some weights to zero."** A blog overview of network basics lists
+#   adding a regularisation term to the loss, "making some weights 0", among the cures for
+#   overfitting. That describes $\ell_1$, not the usual $\ell_2$ penalty (weight decay): the
+#   $\ell_2$ step shrinks each weight in proportion to its size, so a weight approaches zero
+#   ever more slowly and never reaches it. Printed above: {glue:text}`l2_exact_zeros` of the
+#   4096 hidden-to-hidden weights of the $\ell_2$ network are exactly 0 and
+#   {glue:text}`l2_small` are below 0.01, against {glue:text}`l1_small` for $\ell_1$, whose
+#   subgradient steps make weights practically, though not exactly, zero
+#   ({ref}`ℓ1 section <ch08-l1>`).
+# - **"Dropout drops weights."** The same overview describes dropout as randomly switching off
+#   some *weights*. It switches off *units*: the mask multiplies the activations, one entry per
+#   example and unit, and a new mask is drawn for every example (printed: each row of the
+#   batch has its own dropped units, and `nn.Dropout` has no parameters and leaves the weights
+#   alone). Dropping weights is a different method, DropConnect.
+# - **Batch normalisation as a cure for overfitting.** The same overview lists adding batch
+#   normalisation layers among the ways to "reduce the feature dimension" against overfitting.
+#   Batch normalisation changes no dimension, and it regularises only through the noise of
+#   mini-batch statistics: in the {ref}`table <ch08-table>`, trained on the full batch, it
+#   leaves the train–dev gap at {glue:text}`bn_gap`, against {glue:text}`base_gap` without any
+#   regulariser.
+# - **"Penalising the bias has no effect."** A blog answer to NNDL 4-7 argues that the bias
+#   drops out when the output is differentiated with respect to the input, so penalising it
+#   "has no effect" on overfitting. The conclusion (leave the bias out) is right; the reason is
+#   not: penalising the bias does have an effect, and it is a harmful one. In
+#   {ref}`ex-08-nndl-4-7`, for data moved away from the origin, penalising $b$ as well lowers
+#   the dev accuracy from {glue:text}`bias_moved_w_acc` to {glue:text}`bias_moved_wb_acc` and
+#   raises the dev loss from {glue:text}`bias_moved_w_loss` to {glue:text}`bias_moved_wb_loss`.
 # ```
 #
 # ## Summary

@@ -66,7 +66,7 @@ from nndl_book.plots import (
     plot_grad_norms,
     plot_weight_histograms,
 )
-from nndl_book.training import Runner, activation_stats, build_mlp, dead_relu_fraction, grad_norms
+from nndl_book.training import Runner, activation_stats, build_mlp, grad_norms
 
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)  # the networks here are small: extra threads only add overhead
@@ -90,6 +90,7 @@ from nndl_book.plots import show_figures_inline
 show_figures_inline()
 
 # %% [markdown]
+# (sec-depth-product)=
 # ## Why depth multiplies
 #
 # Back-propagation (NNDL §4.4, {ref}`ch-backprop`) computes the error term of layer $l$
@@ -120,7 +121,9 @@ for rho in [0.25, 0.9, 1.0, 1.1, 2.0]:
 
 # %% [markdown]
 # To see the recursion at work, take ten hidden layers of 100 sigmoid units without biases,
-# Xavier-initialised (defined below), feed a batch of 200 standard-normal inputs, and
+# with weights drawn from $\mathcal N(0, 1/100)$ (variance one over the number of inputs of a
+# unit, so that a weighted sum of 100 inputs of size 1 has size about 1; the section on Xavier
+# initialisation below derives this scale), feed a batch of 200 standard-normal inputs, and
 # back-propagate a fixed random error signal $\mathbf e_n$ from the top, that is the "loss"
 # $\mathcal L = \frac1N\sum_n \mathbf e_n^\top \mathbf a_n^{(L)}$ over the $N$ inputs. (Glorot
 # and Bengio {footcite}`glorot2010understanding` made this kind of layer-by-layer measurement
@@ -182,9 +185,8 @@ print("same norms to 12 digits: nndl_book", np.allclose(stats.grad_norms, ours, 
 # hidden units $f(0) = 0$, so all hidden activations are 0; the output weights then get the
 # gradient $\boldsymbol\delta^{(2)}\mathbf a^{(1)\top} = 0$, and the hidden error terms
 # $W^{(2)\top}\boldsymbol\delta^{(2)}$ are 0 because $W^{(2)} = 0$. Only the output bias can
-# move. More generally, units that start equal get equal gradients and stay equal (the
-# symmetry argument of NNDL exercise 4-8, solved in {ref}`ch-backprop`). Here is
-# the same failure in torch: a 2-16-1 tanh network trained on the two moons from zeros and from
+# move. (More generally, units that start equal get equal gradients and stay equal; that
+# argument has its home in {ref}`sec-symmetry-breaking`.) Here is the failure in torch: a 2-16-1 tanh network trained on the two moons from zeros and from
 # Xavier weights, with the same optimiser and number of steps.
 
 # %%
@@ -213,9 +215,7 @@ print("hidden weights after training from zero: all zero?",
 # From zeros the accuracy is {glue:text}`zero_acc`, chance on the balanced moons, and the
 # sixteen hidden units are sixteen copies of one unit that computes nothing: every weight is
 # still exactly 0. (With balanced classes even the output bias gets a zero gradient, up to
-# rounding, because the mean of $\sigma(0) - y$ over the data is 0.) Random initialisation
-# breaks the symmetry; {ref}`ex-09-nndl-4-8` shows that a common non-zero starting value also
-# keeps the hidden units identical.
+# rounding, because the mean of $\sigma(0) - y$ over the data is 0.)
 #
 # ## Gaussian and uniform initialisation
 #
@@ -345,6 +345,17 @@ fig
 # $$ \operatorname{Var}(w) = \frac{2}{n_\text{in}}: \qquad
 #    w \sim \mathcal N\Big(0, \frac{2}{n_\text{in}}\Big) \quad\text{or}\quad
 #    w \sim \mathcal U\Big(-\sqrt{\tfrac{6}{n_\text{in}}}, \sqrt{\tfrac{6}{n_\text{in}}}\Big). $$
+#
+# **The logistic function.** Both arguments assumed a unit that passes small net inputs on
+# unchanged, $f'(0) = 1$, as $\tanh$ does. The logistic function has $\sigma'(0) = 1/4$:
+# near 0, $\sigma(z) \approx \tfrac12 + z/4$, so each sigmoid layer multiplies the varying
+# part of the signal, forward, and the error, backward, by about $1/4$. Making up for it
+# takes a variance 16 times larger, and NNDL §7.3 recommends, for the logistic function,
+# Xavier's variance times 16 (standard deviation, or uniform bounds, times 4). The sigmoid
+# networks of this chapter nevertheless use plain Xavier, torch's own choice for the sigmoid
+# (`nn.init.calculate_gain("sigmoid")` is 1): it is the common setting, and it shows the
+# vanishing gradient plainly. Exercise {ref}`ex-09-xavier-sigmoid` measures how much the
+# factor 4 helps.
 #
 # First the half in He's argument, by sampling:
 
@@ -527,7 +538,8 @@ fig
 # the last. ReLU units pass the gradient unchanged where
 # they are active ($\operatorname{ReLU}'(z) = 1$ for $z > 0$), and the norms stay level. But in
 # networks this narrow some draws give a layer whose three units are all inactive on every
-# input, and then no gradient flows at all (counted above); see *Dead ReLUs* below.
+# input, and then no gradient flows at all (counted above): dead units, the subject of
+# {ref}`sec-dead-relu`.
 #
 # (sec-09-learning-rate)=
 # ### Does a larger learning rate help? (NNDL exercise 4-9)
@@ -539,37 +551,75 @@ fig
 # last ones. To check, train a wider sigmoid network (five hidden layers of ten units, Xavier,
 # full-batch gradient descent, numpy engine) with learning rates from 0.1 to 100, and measure
 # after each step the relative change of each layer's weights,
-# $\|\Delta W^{(l)}\| / \|W^{(l)}\|$. At the end we also count the saturated outputs of the
-# top hidden layer (sigmoid below 0.025 or above 0.975).
+# $\|\Delta W^{(l)}\| / \|W^{(l)}\|$, and the fraction of saturated outputs of the top
+# hidden layer (sigmoid below 0.025 or above 0.975) on the training points.
 
 # %%
 from nndl_book.engine import MLP, train
 
-lrs = [0.1, 1.0, 10.0, 100.0]
-curves, first_step = {}, {}
-for lr in lrs:
-    model = MLP([2, 10, 10, 10, 10, 10, 1], "sigmoid", init="xavier_uniform", rng=0)
-    before = [W.copy() for W in model.weights]
-    ratios = []
 
-    def record(epoch, history, model=model, before=before, ratios=ratios):
-        ratios.append([np.linalg.norm(W - B) / np.linalg.norm(B)
-                       for W, B in zip(model.weights, before)])
-        before[:] = [W.copy() for W in model.weights]
-
-    history = train(model, X_moons, y_moons, lr=lr, epochs=200, callback=record)
-    losses = np.array(history.train_loss)
-    ratios = np.array(ratios)
-    curves[f"lr = {lr:g}"] = losses
-    first_step[f"lr = {lr:g}"] = ratios[0]
+def top_saturation(model):
+    """Fraction of the top hidden layer's outputs below 0.025 or above 0.975 on the moons."""
     top = X_moons
     for W, b in zip(model.weights[:-1], model.biases[:-1]):  # forward to the top hidden layer
         top = sigmoid(top @ W.T + b)
-    print(f"lr = {lr:5g}: loss {losses[0]:.4f} -> {losses[-1]:.4f}, accuracy "
+    return np.mean(np.abs(top - 0.5) >= 0.475)
+
+
+lrs = [0.1, 1.0, 10.0, 100.0]
+curves, step_ratios, saturation = {}, {}, {}
+for lr in lrs:
+    model = MLP([2, 10, 10, 10, 10, 10, 1], "sigmoid", init="xavier_uniform", rng=0)
+    before = [W.copy() for W in model.weights]
+    ratios, sat = [], [top_saturation(model)]
+
+    def record(epoch, history, model=model, before=before, ratios=ratios, sat=sat):
+        ratios.append([np.linalg.norm(W - B) / np.linalg.norm(B)
+                       for W, B in zip(model.weights, before)])
+        before[:] = [W.copy() for W in model.weights]
+        sat.append(top_saturation(model))
+
+    history = train(model, X_moons, y_moons, lr=lr, epochs=200, callback=record)
+    name = f"lr = {lr:g}"
+    curves[name], step_ratios[name] = np.array(history.train_loss), np.array(ratios)
+    saturation[name] = np.array(sat)  # before the first step, then after each step
+    losses = curves[name]
+    print(f"{name:9s}: loss {losses[0]:.4f} -> {losses[-1]:.4f}, accuracy "
           f"{history.train_metric[-1]:.3f}, loss went up on {np.sum(np.diff(losses) > 0):3d} of "
-          f"{len(losses) - 1} steps | mean ||dW||/||W||: layer 1 {ratios[:, 0].mean():.1e}, "
-          f"layer 6 {ratios[:, -1].mean():.1e} | top layer saturated "
-          f"{np.mean(np.abs(top - 0.5) >= 0.475):4.0%}")
+          f"{len(losses) - 1} steps")
+first_step = {name: r[0] for name, r in step_ratios.items()}
+
+# %% [markdown]
+# Per layer, the relative change $\|\Delta W^{(l)}\| / \|W^{(l)}\|$ at the first step and its
+# median and largest value over the 200 steps, for the first layer and the last (layer 6), and
+# the top hidden layer's saturation before training, after steps 1 and 5, and at the end:
+
+# %%
+print(f"{'':9s}  {'first step':^25s}  {'per step: median (largest)':^36s}  top layer saturated")
+print(f"{'':9s}  {'layer 1':>7s}  {'layer 6':>7s}  {'1 / 6':>7s}  {'layer 1':^17s}  {'layer 6':^17s}"
+      f"  start step 1 step 5 end")
+for name, r in step_ratios.items():
+    s = saturation[name]
+    print(f"{name:9s}  {r[0, 0]:7.1e}  {r[0, -1]:7.1e}  {r[0, 0] / r[0, -1]:7.1e}  "
+          f"{np.median(r[:, 0]):7.1e} ({r[:, 0].max():7.1e})  "
+          f"{np.median(r[:, -1]):7.1e} ({r[:, -1].max():7.1e})  "
+          f"{s[0]:5.0%} {s[1]:6.0%} {s[5]:6.0%} {s[-1]:4.0%}")
+for name in ["lr = 10", "lr = 100"]:
+    print(f"{name}: the largest relative change of layer 1 is at step "
+          f"{step_ratios[name][:, 0].argmax() + 1}")
+r_small = step_ratios["lr = 0.1"]
+print("ratio layer 1 / layer 6 at the first step is the same for every rate:",
+      bool(np.allclose([r[0, 0] / r[0, -1] for r in step_ratios.values()],
+                       r_small[0, 0] / r_small[0, -1], rtol=1e-9)))
+for name in ["lr = 1", "lr = 10", "lr = 100"]:
+    r = step_ratios[name]
+    glue(f"lr{name[5:]}_first6", f"{r[0, -1]:.2f}", display=False)
+    glue(f"lr{name[5:]}_median6", f"{np.median(r[:, -1]):.1%}", display=False)
+    glue(f"lr{name[5:]}_median1", f"{np.median(r[:, 0]):.1e}", display=False)
+    glue(f"lr{name[5:]}_max1", f"{r[:, 0].max():.1e}", display=False)
+    glue(f"lr{name[5:]}_sat1", f"{saturation[name][1]:.0%}", display=False)
+    glue(f"lr{name[5:]}_sat5", f"{saturation[name][5]:.0%}", display=False)
+glue("lr_ratio16", f"{r_small[0, 0] / r_small[0, -1]:.1e}", display=False)
 
 # %%
 fig = Figure(figsize=(10.0, 3.6), layout="constrained")
@@ -586,16 +636,22 @@ right.set_ylabel("relative change of the weights")
 fig
 
 # %% [markdown]
-# At the first step (right panel) the relative change of layer 1 is the same small fraction of
-# layer 6's for every learning rate: the bars have the same shape, shifted up by a factor of 10
-# each time, because the learning rate cannot change the ratio. With rates 0.1 and 1 the loss
-# (left panel) only creeps down to $\ln 2$, the loss of predicting probability 1/2 for every
-# point. With 10 and 100 the last layer's weights change at the first step by half their size
-# or more, and by several percent at every later step on average (the printed means). With 10
-# the first few steps throw the top hidden layer into saturation (printed), after which the
-# loss sits on a plateau above its start; with 100 it jumps up and down for the whole run.
-# Meanwhile the first layer's weights still change by a few parts in $10^4$ or less per step.
-# A larger learning rate does not cure vanishing gradients; it trades them for unstable top
+# At the first step (right panel, and the table) the relative change of layer 1 is
+# {glue:text}`lr_ratio16` times that of layer 6 for every learning rate: the bars have the same
+# shape, shifted up by a factor of 10 each time, because the learning rate cannot change the
+# ratio. With rates 0.1 and 1 the loss (left panel) only creeps down to $\ln 2$, the loss of
+# predicting probability 1/2 for every point. With 10 and 100 the last layer's weights change
+# at the first step by {glue:text}`lr10_first6` and {glue:text}`lr100_first6` times their size.
+# That throws the top hidden layer into saturation within a few steps: none of its outputs is
+# saturated after the first step, {glue:text}`lr10_sat5` (rate 10) and {glue:text}`lr100_sat5`
+# (rate 100) after the fifth, and all of them at the end. Behind saturated units the gradient
+# of the layers below is nearly zero, so the first layer ends up moving *less* than at rate 1:
+# its median step is {glue:text}`lr10_median1` (rate 10) and {glue:text}`lr100_median1` (rate
+# 100) of its size, against {glue:text}`lr1_median1` at rate 1; its largest steps,
+# {glue:text}`lr10_max1` and {glue:text}`lr100_max1`, came in the upheaval of the first steps
+# (printed).
+# With rate 10 the loss then sits on a plateau above its start; with 100 it goes up at every
+# other step to the end (printed). A larger learning rate does not cure vanishing gradients; it trades them for unstable top
 # layers. What does help changes the factors in the product: the activation, the
 # initialisation, normalisation or skip connections, the subject of the rest of this chapter
 # (and, as {ref}`ex-09-nndl-4-9` shows, a per-parameter step size such as
@@ -714,12 +770,15 @@ fig
 # from wrecking training. It is standard in recurrent networks, where the same weight matrix is
 # multiplied in at every time step.
 #
-# ## Dead ReLUs
+# ## Leaky units in a deep stack
 #
-# A ReLU unit whose net input is negative on every input outputs 0 everywhere and has
-# derivative 0 everywhere: no gradient reaches its weights, and it never recovers (NNDL §4.1.2).
-# A large negative bias does this to a whole layer. Build a 2-16-16-1 ReLU network with He
-# weights and set every hidden bias to −8:
+# A ReLU unit whose net input is negative on every input is *dead*: it outputs 0 and passes
+# no gradient. {ref}`sec-dead-relu` shows how units die and how Leaky ReLU,
+# $f(z) = \max(z, \alpha z)$, keeps a gradient flowing through them, scaled by its slope
+# $\alpha$. What depth adds is the product of {ref}`sec-depth-product`: each layer of inactive
+# leaky units multiplies the error by $\alpha$ on its way down. To measure it, take six hidden
+# layers of 16 units with He weights and set every hidden bias to −8, so that every unit sits
+# on its negative side, and vary $\alpha$:
 
 # %%
 def with_bias(model, value):
@@ -730,24 +789,6 @@ def with_bias(model, value):
     return model
 
 
-dead = with_bias(build_mlp([2, 16, 16, 1], "relu", init="he_normal", seed=0), -8.0)
-leaky = with_bias(build_mlp([2, 16, 16, 1], "leaky_relu", init="he_normal", seed=0), -8.0)
-print("fraction of dead units per ReLU layer:", dead_relu_fraction(dead, X_moons))
-dead_norms, leaky_norms = one_step_grad_norms(dead), one_step_grad_norms(leaky)
-print("ReLU       ||dL/dW^(l)||:", dead_norms)
-print("Leaky ReLU ||dL/dW^(l)||:", " ".join(f"{v:.2e}" for v in leaky_norms))
-
-# %% [markdown]
-# Every ReLU unit is dead and every weight gradient is exactly 0 (the triangles in the left
-# panel of the figure below): gradient descent cannot move any weight of this network. (Only
-# the output bias has a gradient at all, the mean of $\sigma(b) - y$, and on the balanced moons
-# even that is 0 at the start.) Leaky ReLU,
-# $f(z) = \max(z, \alpha z)$, has slope $\alpha$ instead of 0 for $z < 0$, so gradients flow,
-# scaled by $\alpha$ at each layer they cross. In a deeper network that scaling compounds. With
-# six hidden layers of 16 units, all biases at −8, the first layer's gradient depends on
-# $\alpha$ like this:
-
-# %%
 alphas = [0.01, 0.03, 0.1, 0.3, 1.0]
 slope_norms = []
 for alpha in alphas:
@@ -764,18 +805,16 @@ fitted = np.polyfit(np.log10(alphas[:4]), np.log10(slope_norms[:4, 0]), 1)[0]
 print(f"slope of log ||dL/dW^(1)|| against log alpha (alpha <= 0.3): {fitted:.2f}")
 
 # %%
-fig = Figure(figsize=(10.0, 3.6), layout="constrained")
-left, right = fig.subplots(1, 2, width_ratios=[1.2, 1])
-plot_grad_norms({"ReLU": dead_norms, "Leaky ReLU (α = 0.01)": leaky_norms}, ax=left,
-                title="2-16-16-1, hidden biases −8")
+fig = Figure(figsize=(5.4, 3.6), layout="constrained")
+ax = fig.add_subplot()
 plot_curves({"layer 1": (alphas, slope_norms[:, 0]), "layer 7 (output)": (alphas, slope_norms[:, -1])},
-            xlabel="Leaky ReLU slope α", ylabel="‖∂L/∂W⁽ˡ⁾‖", logy=True, ax=right,
+            xlabel="Leaky ReLU slope α", ylabel="‖∂L/∂W⁽ˡ⁾‖", logy=True, ax=ax,
             title="Six hidden layers, biases −8")
-right.set_xscale("log")
+ax.set_xscale("log")
 fig
 
 # %% [markdown]
-# On a log–log scale (right panel) the first layer's gradient is a straight line of slope about
+# On a log–log scale the first layer's gradient is a straight line of slope about
 # 6 (the fitted slope is printed): with every unit on its negative side, each of the six
 # hidden layers multiplies the error by $\alpha$ on the way down, so the gradient goes like
 # $\alpha^6$. With $\alpha = 0.01$ the first layer is technically alive, but its gradient is
@@ -845,6 +884,14 @@ for name, v in remedy_norms.items():
     print(f"{name:21s} {v[0]:13.2e}  {v[10]:14.2e}  {v[20]:13.2e}   {v[0] / v[20]:10.1e}")
 plain = remedy_norms["plain sigmoid"]
 glue("plain_ratio", f"{plain[0] / plain[20]:.0e}", display=False)
+relu_he, bn_norms = remedy_norms["ReLU + He"], remedy_norms["sigmoid + batch norm"]
+glue("relu_he_inverse", f"{relu_he[20] / relu_he[0]:.0f}", display=False)
+glue("bn_ratio", f"{bn_norms[0] / bn_norms[20]:.0f}", display=False)
+print(f"ReLU + He: last / first {relu_he[20] / relu_he[0]:.1f}; "
+      f"sigmoid + batch norm: first / last {bn_norms[0] / bn_norms[20]:.1f}")
+inner = remedy_norms["residual sigmoid"][1:20]
+print(f"residual sigmoid, layers 2..20: largest / smallest {inner.max() / inner.min():.1f}")
+glue("res_spread", f"{inner.max() / inner.min():.1f}", display=False)
 
 # %%
 fig = plot_grad_norms(remedy_norms, title="Twenty hidden layers: gradient norm per layer")
@@ -854,11 +901,16 @@ fig
 # In the plain sigmoid stack the first layer's gradient is about {glue:text}`plain_ratio`
 # times the last one's (the ratio column): for all practical purposes the first half of the
 # network is frozen. Each remedy removes the geometric decay (in the figure, only the plain
-# stack's line falls steeply towards layer 1). ReLU with He weights keeps the first layer's
-# gradient within about an order of magnitude of the last one's. Batch normalisation
-# standardises every layer's net inputs, so each sigmoid works near its steepest point; the
-# norms no longer decay, and even grow somewhat towards the input. In the residual stack the
-# gradients of the residual layers (2 to 20) stay within an order of magnitude of each other;
+# stack's line falls steeply towards layer 1). With ReLU and He weights the gradient still
+# shrinks towards the input, but over twenty layers only by a factor of
+# {glue:text}`relu_he_inverse`: the first layer's gradient is 1/{glue:text}`relu_he_inverse` of
+# the last one's (printed). Batch normalisation standardises every layer's net inputs, so each
+# sigmoid works near its steepest point; the norms no longer decay but *grow* towards the
+# input, the first layer's to {glue:text}`bn_ratio` times the last one's. Neither is the level
+# line of the ideal, but both ratios are tens, where the plain stack's is
+# {glue:text}`plain_ratio`. In the residual stack
+# the gradients of the residual layers (2 to 20) differ by at most a factor of
+# {glue:text}`res_spread`;
 # the input layer's is smaller, and the output layer's larger because the sigmoid's positive
 # outputs pile up along the identity path, so the output layer reads large inputs. Residual
 # connections let He et al. {footcite}`he2016resnet` train networks of more than a hundred
@@ -903,8 +955,9 @@ initialisation_explorer()
 #
 # With every weight 0.5, all hidden units compute $\tanh(0.5x_1 + 0.5x_2)$; every output
 # weight is the same, so the δ recursion gives every hidden unit the same error term and the
-# same gradient. Equal units get equal updates and stay equal for ever (up to rounding error:
-# torch may sum the same numbers in a different order for different units). Unlike zero, the
+# same gradient, and equal units stay equal for ever ({ref}`sec-symmetry-breaking`; here up to
+# rounding error, since torch may sum the same numbers in a different order for different
+# units). Unlike zero, the
 # constant start does learn, because the units are not inactive, but the sixteen units are
 # one unit and the network is no better than a 2-1-1 network. Noise makes the gradients differ
 # and lets gradient descent pull the units apart, but near the symmetric start the
@@ -954,9 +1007,10 @@ for noise in [0.0, 1e-3, 1e-2]:
 # $\eta\,\partial \mathcal L/\partial W^{(l)}$, so the learning rate $\eta$ scales all layers'
 # steps alike and the ratio between the first and last layers' steps stays what the vanishing
 # gradient made it. In the experiment, rates 0.1 and 1 leave the first layers frozen and the
-# loss near $\ln 2$; with rates 10 and 100 the first layers still move by only a few parts in
-# $10^4$ per step, while the last layers' steps are so large that the loss goes up and down and
-# ends above its start. Adam divides each parameter's step by a running estimate of the size
+# loss near $\ln 2$; with rates 10 and 100 the last layers' first steps are so large that the
+# top hidden layer saturates within five steps, the first layer's median step falls to
+# {glue:text}`lr10_median1` and {glue:text}`lr100_median1` of its size, and the loss ends above
+# its start. Adam divides each parameter's step by a running estimate of the size
 # of its own gradient, so every layer moves at a similar relative rate whatever its gradient's
 # scale:
 
@@ -1008,11 +1062,10 @@ for k in [0, 250, 500, 1000]:
 #
 # ```{exercise} Xavier for the logistic function
 # :label: ex-09-xavier-sigmoid
-# Near 0, $\sigma(z) \approx \tfrac12 + z/4$, so a sigmoid layer multiplies the backward error
-# by about $1/4$ where $\tanh$ multiplies it by 1. NNDL §7.3 therefore recommends, for the
-# logistic function, Xavier's variance times 16 (bounds times 4). Derive the factor and check
-# it: one backward pass through ten hidden sigmoid layers of 100 units (the setting of *Why
-# depth multiplies*), with Xavier weights and with Xavier weights times 4.
+# Derive NNDL's factor 4 for the logistic function (the paragraph *The logistic function* in
+# the Xavier section states it) from the variance argument, and check it: one backward pass
+# through ten hidden sigmoid layers of 100 units (the setting of *Why depth multiplies*), with
+# Xavier weights and with Xavier weights times 4.
 # ```
 #
 # ```{solution-start} ex-09-xavier-sigmoid
@@ -1064,6 +1117,82 @@ for scale in [1.0, 4.0]:
 
 # %% [markdown]
 # ```{solution-end}
+# ```
+#
+# ## What the sources get wrong
+#
+# The NNDL practice chapter on optimisation problems demonstrates vanishing gradients and dead
+# ReLUs with a five-layer model of three units per layer, an initialisation loop and a function
+# that prints "the gradient of the layers". Here is its logic, run in torch (same layer sizes,
+# same loop, same printout), on the two moons:
+
+# %%
+torch.manual_seed(0)
+listing = nn.ModuleDict({f"fc{i}": nn.Linear(n_in, n_out) for i, (n_in, n_out)
+                         in enumerate([(2, 3), (3, 3), (3, 3), (3, 3), (3, 1)], start=1)})
+w_init = nn.init.normal_(torch.empty(10_000), mean=0.0, std=0.01)  # the listing's default argument
+visited = [isinstance(param, nn.Linear) for _, param in listing.named_parameters()]
+print(f"the initialisation loop visits {len(visited)} parameters, of which nn.Linear: "
+      f"{sum(visited)}; the default w_init is a {type(w_init).__name__}, callable: "
+      f"{callable(w_init)}")
+print("fc1 biases, meant to be initialised to 1.0:", listing["fc1"].bias.detach().numpy())
+a_listing = X_t
+for i in range(1, 6):
+    a_listing = torch.sigmoid(listing[f"fc{i}"](a_listing))
+nn.functional.binary_cross_entropy(a_listing.squeeze(1), y_t).backward()
+print("layer   printed as 'gradient': ||W||   the gradient ||dL/dW||")
+for name, param in listing.named_parameters():
+    if param.dim() == 2:
+        print(f"{name:10s} {torch.norm(param).item():24.3f} {param.grad.norm().item():21.2e}")
+
+# %% [markdown]
+# Two more numbers: the input and the net input of Nielsen's neuron (with
+# $\mathcal N(0, 1/n_\text{in})$ weights), and the forward signal of the ten-layer ReLU stack
+# when its weights are small, $\mathcal N(0, 0.01^2)$:
+
+# %%
+print(f"Nielsen's neuron: input x mean {x_nielsen.mean():.3f}, std {x_nielsen.std():.3f}; "
+      f"net input z mean {z_new.mean():.3f}, std {z_new.std():.3f}")
+relu_small = activation_stats(
+    deep_net("relu", lambda w, g: nn.init.normal_(w, 0.0, 0.01, generator=g)), X_deep)
+print("ReLU, N(0, 0.01²): std of a^(l) at l = 1, 5, 10:",
+      " ".join(f"{relu_small[l]['std']:.2e}" for l in (0, 4, 9)))
+glue("relu_small_std10", f"{relu_small[9]['std']:.0e}", display=False)
+
+# %% [markdown]
+# ```{admonition} What the sources get wrong
+# - **"A larger learning rate relieves vanishing gradients."** A blog answer to NNDL 4-9 says
+#   yes: a larger rate makes the product of rate and small derivative larger and speeds up the
+#   descent, up to the point where gradients explode. This chapter says no
+#   ({ref}`sec-09-learning-rate`): the rate scales every layer's step alike, so at the first
+#   step the first layer's relative change is {glue:text}`lr_ratio16` times the last layer's for
+#   *every* rate (printed, the same to nine digits). The large rates change the last layer by
+#   {glue:text}`lr10_first6` and {glue:text}`lr100_first6` times its size in the first step,
+#   saturate the top hidden layer within five steps, and leave the first layer moving less
+#   than at rate 1 and the loss above its start.
+# - **A printout of the weights labelled as gradients.** The NNDL practice chapter's
+#   `print_grads` prints `torch.norm(item)` of each weight matrix, not of `item.grad`. The
+#   table above shows the two side by side: the printed numbers are the sizes of the weights,
+#   not the gradients it draws conclusions about.
+# - **An initialisation that is never applied.** The same chapter's model initialises its
+#   layers in a loop over `named_parameters()` that tests `isinstance(m, nn.Linear)`: a
+#   parameter is a tensor, never a layer, so the test is false for all ten parameters
+#   (printed), and the default initialiser it would call is a tensor, not a function. Its
+#   $\mathcal N(0, 0.01^2)$ weights, its biases of 1 and the biases of −8 of its dead-ReLU
+#   experiment are never set (the `fc1` biases above are torch's defaults): its vanishing
+#   gradient and dead-ReLU demonstrations run on torch's default initialisation.
+# - **"Initialisation keeps $z$ distributed like the input."** A blog answer to Nielsen's
+#   ch. 3 exercise on initialisation says the aim is for $z$ to keep the distribution of the
+#   inputs $x$. In Nielsen's example it does not (printed: $x$ has mean 0.5 and standard
+#   deviation 0.5, $z$ mean about 0 and standard deviation about 1.2), and need not: the aim
+#   is a net input of order 1, where the sigmoid is not saturated.
+# - **"Vanishing gradients come from depth and the sigmoid."** A blog overview of network
+#   basics names too many layers and the sigmoid as the causes, and replacing the sigmoid as
+#   the cure. The scale of the weights is a cause of its own: with ReLU units and
+#   $\mathcal N(0, 0.01^2)$ weights the signal of the ten-layer stack shrinks to a standard
+#   deviation of {glue:text}`relu_small_std10` by layer 10 (printed), and every weight
+#   gradient, $\boldsymbol\delta^{(l)}\mathbf a^{(l-1)\top}$, shrinks with it. Xavier and He
+#   initialisation, missing from its list of remedies, are the cure for that.
 # ```
 #
 # ## Summary

@@ -75,3 +75,58 @@ def test_orphan_notebook_fails(notebooks, capsys) -> None:
     write_executed(notebooks, "09_a")
     assert notebooks.check() == 1
     assert "no chapters/08_b.py" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- the exercise index
+
+@pytest.fixture()
+def exercise_index():
+    spec = importlib.util.spec_from_file_location("exercise_index_tool",
+                                                  TOOLS / "exercise_index.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["exercise_index_tool"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def section(page: str, heading: str) -> str:
+    """The lines of one `## heading` section of the rendered index."""
+    return page.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+
+
+def test_exercise_index_classifies_by_label_not_by_title(exercise_index) -> None:
+    exercises = [
+        {"title": "Momentum outside [0, 1) (Nielsen ch. 3)", "label": "ex-07-nielsen-momentum",
+         "chapter": "7. Optimizers", "doc": "07_optimizers"},
+        {"title": "NNDL 7-2", "label": "ex-07-nndl-7-2", "chapter": "7. Optimizers",
+         "doc": "07_optimizers"},
+        {"title": "Newton's method on a saddle", "label": "ex-07-newton-saddle",
+         "chapter": "7. Optimizers", "doc": "07_optimizers"},
+    ]
+    assert exercise_index.mismatches(exercises) == []
+    page = exercise_index.render(exercises)
+    nielsen = section(page, "Nielsen")
+    own = section(page, "The book's own exercises")
+    assert "ex-07-nielsen-momentum" in nielsen and "ex-07-nielsen-momentum" not in own
+    assert "| NNDL 7-2 |" in section(page, "NNDL") and "ex-07-nndl-7-2" not in own
+    assert "ex-07-newton-saddle" in own
+
+
+def test_exercise_index_rejects_a_title_that_contradicts_its_label(exercise_index) -> None:
+    bad = [
+        {"title": "NNDL 4-9", "label": "ex-09-learning-rate", "chapter": "9", "doc": "09_x"},
+        {"title": "NNDL 4-9", "label": "ex-09-nndl-4-8", "chapter": "9", "doc": "09_x"},
+        {"title": "Saddles", "label": "ex-07-nielsen-saddle", "chapter": "7", "doc": "07_x"},
+    ]
+    problems = exercise_index.mismatches(bad)
+    assert len(problems) == 3
+    assert "ex-09-learning-rate" in problems[0] and "the label says the book's own" in problems[0]
+    assert "names NNDL 4-9, the label says NNDL 4-8" in problems[1]
+
+
+def test_exercise_index_of_the_book_files_nielsen_momentum_under_nielsen(exercise_index) -> None:
+    exercises = exercise_index.collect()
+    assert exercise_index.mismatches(exercises) == []
+    page = exercise_index.render(exercises)
+    assert "ex-07-nielsen-momentum" in section(page, "Nielsen")
+    assert "ex-07-nielsen-momentum" not in section(page, "The book's own exercises")

@@ -8,8 +8,11 @@ An exercise is a sphinx-exercise directive in the markdown of a chapter listed i
     ```{exercise} NNDL 4-8
     :label: ex-02-nndl-4-8
 
-Titles that start with "NNDL" or "Nielsen" are listed under that book by number; the others are
-the book's own exercises, listed by chapter.
+The source of an exercise is read from its label, not from its title: labels are
+`ex-NN-<source>-<rest>` (CONTRIBUTING.md), where `<source>` is `nndl` followed by the exercise
+number (`ex-02-nndl-4-8`) or `nielsen` (`ex-07-nielsen-momentum`); any other label is one of the
+book's own exercises, listed by chapter. A title that names NNDL or Nielsen while its label says
+otherwise (or the reverse, or another NNDL number) is an error, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -26,13 +29,45 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "book" / "appendix" / "exercises.md"
 DIRECTIVE = re.compile(r"^```\{exercise\}\s*(?P<title>.*?)\s*\n:label:\s*(?P<label>\S+)", re.M)
 CHAPTER_TITLE = re.compile(r"^#\s+(?P<title>\d+\.\s.+)$", re.M)
-SOURCE = re.compile(r"^(?P<book>NNDL|Nielsen)\b[\s,:]*(?P<number>\d+-\d+)?[\s,:]*(?P<rest>.*)$")
+LABEL_SOURCE = re.compile(
+    r"^ex-\d+-(?:(?P<nndl>nndl)-(?P<number>\d+-\d+)|(?P<nielsen>nielsen))(?:-|$)")
+TITLE_SOURCE = re.compile(r"\b(?P<book>NNDL|Nielsen)\b(?:\s+(?P<number>\d+-\d+))?")
 
 
 def number_key(number: str | None) -> tuple:
     if not number:
         return (10**6,)
     return tuple(int(p) for p in number.split("-"))
+
+
+def source_of(label: str) -> tuple[str | None, str | None]:
+    """The book an exercise comes from and its number there, read from its label.
+
+    Returns ``("NNDL", "4-8")`` for ``ex-02-nndl-4-8``, ``("Nielsen", None)`` for
+    ``ex-07-nielsen-momentum`` and ``(None, None)`` for the book's own exercises.
+    """
+    m = LABEL_SOURCE.match(label)
+    if not m:
+        return None, None
+    if m.group("nndl"):
+        return "NNDL", m.group("number")
+    return "Nielsen", None
+
+
+def mismatches(exercises: list[dict[str, str]]) -> list[str]:
+    """Exercises whose title names a different source (or NNDL number) than their label."""
+    problems = []
+    for ex in exercises:
+        book, number = source_of(ex["label"])
+        m = TITLE_SOURCE.search(ex["title"])
+        title_book = m.group("book") if m else None
+        title_number = m.group("number") if m else None
+        if title_book != book or (book == "NNDL" and title_number != number):
+            said = f"{title_book} {title_number or ''}".strip() if title_book else "no source"
+            meant = f"{book} {number or ''}".strip() if book else "the book's own"
+            problems.append(f"{ex['label']} ({ex['doc']}): the title {ex['title']!r} names "
+                            f"{said}, the label says {meant}")
+    return problems
 
 
 def chapters_in_toc() -> list[str]:
@@ -68,10 +103,10 @@ def render(exercises: list[dict[str, str]]) -> str:
                           ("Nielsen", "Nielsen, *Neural Networks and Deep Learning*, chapter 3")]:
         rows = []
         for ex in exercises:
-            m = SOURCE.match(ex["title"])
-            if m and m.group("book") == book:
-                name = f"{book} {m.group('number')}" if m.group("number") else ex["title"]
-                rows.append((number_key(m.group("number")), name, ex))
+            source, number = source_of(ex["label"])
+            if source == book:
+                name = f"{book} {number}" if number else ex["title"]
+                rows.append((number_key(number), name, ex))
         if not rows:
             continue
         lines += [f"## {heading}", "", "| exercise | where it is solved |", "| --- | --- |"]
@@ -79,7 +114,7 @@ def render(exercises: list[dict[str, str]]) -> str:
             lines.append(f"| {name} | {{ref}}`{ex['label']}` in "
                          f"{{doc}}`{ex['chapter']} <../chapters/{ex['doc']}>` |")
         lines.append("")
-    own = [ex for ex in exercises if not SOURCE.match(ex["title"])]
+    own = [ex for ex in exercises if source_of(ex["label"])[0] is None]
     if own:
         lines += ["## The book's own exercises", "", "| chapter | exercise |", "| --- | --- |"]
         for ex in own:
@@ -98,6 +133,10 @@ def main() -> None:
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
         sys.exit(f"error: exercise labels used more than once: {duplicates}")
+    problems = mismatches(exercises)
+    if problems:
+        sys.exit("error: exercise titles and labels disagree about the source:\n  "
+                 + "\n  ".join(problems))
     page = render(exercises)
     if args.check:
         current = PAGE.read_text() if PAGE.exists() else ""
