@@ -29,7 +29,7 @@ if "google.colab" in sys.modules:
 # images: 1,797 handwritten digits of 8×8 pixels, ten classes. It is where the book comes
 # together: the softmax output and cross-entropy of {ref}`ch-losses`, the ReLU of
 # {ref}`ch-activations`, Adam from {ref}`ch-optimizers`, early stopping from
-# {ref}`ch-overfitting`, the `Runner` of {ref}`ch-runner`. It adds what NNDL
+# {ref}`ch-regularisation`, the `Runner` of {ref}`ch-runner`. It adds what NNDL
 # {footcite}`qiu2020nndl` chapter 7 and Nielsen {footcite}`nielsen2015nndl` chapter 3 say a
 # practitioner needs and the toy problems could not show: sanity checks before training, input
 # preprocessing (NNDL §7.4), learning-rate schedules and warm-up (NNDL §7.2.3), hyperparameter
@@ -62,7 +62,7 @@ from torch import nn
 from nndl_book import data
 from nndl_book.maths.losses import cross_entropy, softmax
 from nndl_book.plots import PALETTE, plot_history
-from nndl_book.training import Runner, accuracy, build_mlp
+from nndl_book.training import Runner, build_mlp
 from nndl_book.training.schedules import Constant, Cosine, StepDecay, WarmupDecay, schedule_hook
 
 torch.set_default_dtype(torch.float64)
@@ -661,7 +661,7 @@ fig
 # ## Hyperparameter search: grid or random?
 #
 # Two hyperparameters of the MLP: the learning rate $\eta$ of Adam and the weight decay
-# $\lambda$ (the $\ell_2$ penalty of {ref}`ch-overfitting`). Both matter on a *logarithmic*
+# $\lambda$ (the $\ell_2$ penalty of {ref}`ch-regularisation`). Both matter on a *logarithmic*
 # scale: $10^{-3}$ and $2\cdot10^{-3}$ differ as much as $10^{-2}$ and $2\cdot 10^{-2}$. So
 # both searches work on $\log_{10}\eta \in [-4, -1]$ and $\log_{10}\lambda \in [-6, -2]$,
 # with the same budget of 9 training runs of 10 epochs each, scored by the lowest dev loss:
