@@ -184,8 +184,6 @@ print(f"loss at initialisation: {loss0:.4f}, ln 10 = {math.log(10):.4f}, "
 print(f"package: {cross_entropy(logits0, y_train):.4f}, torch: "
       f"{nn.functional.cross_entropy(torch.as_tensor(logits0), torch.as_tensor(y_train)):.4f}")
 assert np.allclose(p0, softmax(logits0, axis=1))
-glue("loss0", loss0, display=False)
-glue("ln10", math.log(10), display=False)
 
 # %% [markdown]
 # The three computations agree, and the loss is close to $\ln 10$ but above it by more than
@@ -217,9 +215,9 @@ print(f"over 20 initialisations: loss - ln 10 = {np.mean(excess):.4f} on average
 print(f"half the variance of the logits: {np.mean(half_var):.4f} on average")
 print(f"what is left: {rest_mean:+.4f} ± {rest_se:.4f} (standard error), "
       f"{rest_mean / rest_se:+.1f} standard errors from 0")
-glue("excess0", np.mean(excess), display=False)
-glue("halfvar0", np.mean(half_var), display=False)
-glue("rest_z", abs(rest_mean / rest_se), display=False)
+glue("excess0", float(np.mean(excess)), display=False)
+glue("halfvar0", float(np.mean(half_var)), display=False)
+glue("rest_z", float(abs(rest_mean / rest_se)), display=False)
 
 # %% [markdown]
 # On average over initialisations the loss exceeds $\ln 10$ by {glue:text}`excess0:.4f`,
@@ -325,16 +323,17 @@ for name, runner in (("softmax regression", softmax_runner), ("64-64-10 MLP", ml
     _, dev_acc = runner.evaluate((Z_dev, y_dev))
     _, test_acc = runner.evaluate((Z_test, y_test))
     results[name] = test_acc
-    glue("best_epoch_" + ("mlp" if "MLP" in name else "softmax"), h.best_epoch, display=False)
+    key = "best_epoch_mlp" if "MLP" in name else "best_epoch_softmax"
+    glue(key, int(h.best_epoch), display=False)
     print(f"{name:18s}: best epoch {h.best_epoch:3d} of {h.epochs:3d}, "
           f"dev accuracy {dev_acc:.4f}, test accuracy {test_acc:.4f}")
 assert results["64-64-10 MLP"] >= 0.97
-glue("mlp_test", results["64-64-10 MLP"], display=False)
-glue("softmax_test", results["softmax regression"], display=False)
+glue("mlp_test", float(results["64-64-10 MLP"]), display=False)
+glue("softmax_test", float(results["softmax regression"]), display=False)
 errors_count = {name: round((1 - acc) * len(y_test)) for name, acc in results.items()}
 print("misclassified test images:", errors_count)
-glue("errors_mlp", errors_count["64-64-10 MLP"], display=False)
-glue("errors_softmax", errors_count["softmax regression"], display=False)
+glue("errors_mlp", int(errors_count["64-64-10 MLP"]), display=False)
+glue("errors_softmax", int(errors_count["softmax regression"]), display=False)
 
 # %%
 plot_history(mlp_runner.history, title="64-64-10 ReLU network, Adam lr 1e-3, batches of 64")
@@ -387,7 +386,7 @@ print(f"directions kept by the whitening: {keep.sum()} of {len(keep)}")
 kappa = {name: condition_number(A) for name, (A, _, _) in inputs.items()}
 for name, k in kappa.items():
     print(f"{name:12s}: condition number of the covariance {k:10.1f}")
-glue("kappa_ratio", kappa["raw"] / kappa["standardised"], display=False)
+glue("kappa_ratio", float(kappa["raw"] / kappa["standardised"]), display=False)
 
 # %% [markdown]
 # Standardising divides the condition number by {glue:text}`kappa_ratio:.0f`, whitening makes it 1 by
@@ -441,7 +440,7 @@ with np.errstate(over="ignore", invalid="ignore"):
         print(f"{name:12s}: best lr {lr_best:5.2f}, steps to loss < {TARGET}: "
               f"{reach[name]:3d}, loss after {len(runs[lr_best])} steps {runs[lr_best][-1]:.4f}")
 for name, n in reach.items():
-    glue(f"reach_{name}", n, display=False)
+    glue(f"reach_{name}", int(n), display=False)
 
 # %%
 fig = Figure(figsize=(6.5, 3.6), layout="constrained")
@@ -632,8 +631,8 @@ steepest = lr_mid[np.argmin(np.gradient(smooth, np.log(lr_mid)))]
 lowest = lr_mid[np.argmin(smooth)]
 print(f"tested {len(rt_loss)} mini-batches, learning rates {lrs[0]:.0e} to {lrs[-1]:.2f}")
 print(f"loss falls fastest at lr {steepest:.3f}; smoothed loss lowest at lr {lowest:.3f}")
-glue("rt_steepest", steepest, display=False)
-glue("rt_lowest", lowest, display=False)
+glue("rt_steepest", float(steepest), display=False)
+glue("rt_lowest", float(lowest), display=False)
 
 # %%
 fig = Figure(figsize=(6.5, 3.4), layout="constrained")
@@ -695,9 +694,9 @@ for name, runs in search.items():
           f"lowest dev loss {loss:.4f} (dev accuracy {acc:.4f}) at lr {10**a:.2e}, "
           f"weight decay {10**b:.1e}")
 best_search = min(search["grid"] + search["random"], key=lambda run: run[2])
-glue("best_lr", 10 ** best_search[0], display=False)
-glue("best_wd", 10 ** best_search[1], display=False)
-glue("best_acc", best_search[3], display=False)
+glue("best_lr", float(10 ** best_search[0]), display=False)
+glue("best_wd", float(10 ** best_search[1]), display=False)
+glue("best_acc", float(best_search[3]), display=False)
 
 # %%
 fig = Figure(figsize=(9.0, 3.6), layout="constrained")

@@ -42,7 +42,7 @@ def _steps(t: object) -> np.ndarray:
 class Schedule:
     """Base class: ``schedule(t)`` is the learning rate after ``t`` steps.
 
-    Subclasses implement :meth:`rate` on a float array of steps. Calling with an integer
+    Subclasses implement ``rate(t)`` on a float array of steps. Calling with an integer
     returns a float, with an array an array of the same shape.
     """
 
