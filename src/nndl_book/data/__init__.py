@@ -12,7 +12,7 @@ functions that need them.
 """
 
 from nndl_book.data.digits import DIGIT_SHAPE, load_digits
-from nndl_book.data.mnist import MNIST_FILES, MNIST_URL, load_mnist, read_idx
+from nndl_book.data.mnist import MNIST_FILES, MNIST_URL, default_cache_dir, load_mnist, read_idx
 from nndl_book.data.split import Split, Standardiser, to_tensors, train_dev_test_split
 from nndl_book.data.toy import make_blobs, make_moons, make_xor
 
@@ -22,6 +22,7 @@ __all__ = [
     "MNIST_URL",
     "Split",
     "Standardiser",
+    "default_cache_dir",
     "load_digits",
     "load_mnist",
     "make_blobs",
