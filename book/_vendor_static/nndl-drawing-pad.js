@@ -213,7 +213,7 @@
     function stroke(p) {
       ctx.strokeStyle = "#000";
       ctx.fillStyle = "#000";
-      ctx.lineWidth = 16;
+      ctx.lineWidth = 22;
       ctx.lineCap = "round";
       ctx.lineJoin = "round";
       ctx.beginPath();

@@ -93,7 +93,9 @@ def numpy_forward(net: dict, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def draw(page: Page, points: list[tuple[float, float]]) -> None:
     """Draw a stroke through points given as fractions of the canvas."""
-    box = page.locator(".nndl-pad-canvas").bounding_box()
+    canvas = page.locator(".nndl-pad-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
     assert box is not None, "the drawing canvas is not visible"
     xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
     page.mouse.move(*xy[0])
