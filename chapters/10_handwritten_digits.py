@@ -91,8 +91,10 @@ show_figures_inline()
 
 # %%
 X, y = data.load_digits()
-# X, y = data.load_mnist()  # MNIST instead: 70,000 images of 28x28 (downloads ~11 MB once)
-side = math.isqrt(X.shape[1])  # 8 for the digits, 28 for MNIST
+# X, y = data.load_mnist()  # MNIST: 70,000 images of 28x28, ~11 MB downloaded once; the
+# chapter then runs for many minutes, and the drawing pad (made for 8x8 images) is left out
+D = X.shape[1]  # pixels per image: 64 for the digits, 784 for MNIST
+side = math.isqrt(D)  # 8 or 28
 print(f"X: {X.shape}, pixel values {X.min():.0f} to {X.max():.0f}; y: {y.shape}")
 print("images per digit:", np.bincount(y))
 
@@ -172,7 +174,7 @@ print(f"dev   mean of standardised pixels: {np.abs(Z_dev.mean(axis=0)).max():.2f
 
 # %%
 H = 64  # hidden units
-net0 = build_mlp([64, H, 10], "relu", seed=0)
+net0 = build_mlp([D, H, 10], "relu", seed=0)
 with torch.no_grad():
     logits0 = net0(torch.as_tensor(Z_train)).numpy()
 p0 = np.exp(logits0 - logits0.max(axis=1, keepdims=True))
@@ -204,7 +206,7 @@ ln10 = math.log(10)
 excess, half_var, rest = [], [], []
 for seed in range(20):
     with torch.no_grad():
-        z = build_mlp([64, H, 10], "relu", seed=seed)(torch.as_tensor(Z_train)).numpy()
+        z = build_mlp([D, H, 10], "relu", seed=seed)(torch.as_tensor(Z_train)).numpy()
     loss = cross_entropy(z, y_train)
     excess.append(loss - ln10)
     half_var.append(0.5 * z.var(axis=1).mean())
@@ -235,7 +237,7 @@ glue("rest_z", float(abs(rest_mean / rest_se)), display=False)
 
 # %%
 tiny = (Z_train[:20], y_train[:20])
-net_tiny = build_mlp([64, H, 10], "relu", seed=0)
+net_tiny = build_mlp([D, H, 10], "relu", seed=0)
 tiny_runner = Runner(net_tiny, nn.CrossEntropyLoss(), torch.optim.Adam(net_tiny.parameters(), lr=0.01))
 h_tiny = tiny_runner.fit(tiny, epochs=60, progress=False)
 for step in (1, 5, 10, 30, 60):
@@ -271,7 +273,7 @@ def ratio_hook(net: nn.Module, sink: dict[str, list[float]]):
 
 
 for lr in (1e-4, 1e-3, 1e-2):
-    net_r = build_mlp([64, H, 10], "relu", seed=0)
+    net_r = build_mlp([D, H, 10], "relu", seed=0)
     ratios: dict[str, list[float]] = {}
     Runner(net_r, nn.CrossEntropyLoss(), torch.optim.Adam(net_r.parameters(), lr=lr),
            hooks=[ratio_hook(net_r, ratios)]).fit(
@@ -310,11 +312,11 @@ def train(net: nn.Module, *, lr: float = 1e-3, epochs: int = 200, patience: int 
     return runner
 
 
-softmax_net = nn.Linear(64, 10)
+softmax_net = nn.Linear(D, 10)
 nn.init.zeros_(softmax_net.weight)  # the loss is convex in W: start at zero
 nn.init.zeros_(softmax_net.bias)
 softmax_runner = train(softmax_net, lr=1e-2)
-mlp = build_mlp([64, H, 10], "relu", seed=0)
+mlp = build_mlp([D, H, 10], "relu", seed=0)
 mlp_runner = train(mlp)
 
 results = {}
@@ -415,7 +417,7 @@ def softmax_gd(A: np.ndarray, lr: float, steps: int = 100) -> np.ndarray:
     return losses
 
 
-W_check = torch.zeros(64, 10, requires_grad=True)
+W_check = torch.zeros(D, 10, requires_grad=True)
 nn.functional.cross_entropy(torch.as_tensor(Z_train) @ W_check, torch.as_tensor(y_train)).backward()
 G0 = (np.full((len(y_train), 10), 0.1) - np.eye(10)[y_train]) / len(y_train)
 print(f"gradient at W = 0, largest difference from autograd: "
@@ -553,7 +555,7 @@ fig
 # %%
 sched_hist = {}
 for name, schedule in schedules.items():
-    net_s = build_mlp([64, H, 10], "relu", seed=0)
+    net_s = build_mlp([D, H, 10], "relu", seed=0)
     opt = torch.optim.SGD(net_s.parameters(), lr=schedule(0), momentum=0.9)
     r = Runner(net_s, nn.CrossEntropyLoss(), opt, hooks=[schedule_hook(schedule)])
     sched_hist[name] = r.fit((Z_train, y_train), (Z_dev, y_dev), epochs=EPOCHS, batch_size=64,
@@ -601,7 +603,7 @@ fig
 # %%
 def range_test(lr_min=1e-4, lr_max=10.0, steps=120, seed=0):
     """Loss of each mini-batch while the learning rate grows geometrically."""
-    net = build_mlp([64, H, 10], "relu", seed=seed)
+    net = build_mlp([D, H, 10], "relu", seed=seed)
     opt = torch.optim.SGD(net.parameters(), lr=lr_min, momentum=0.9)
     gen = torch.Generator().manual_seed(seed)
     Xt, yt = torch.as_tensor(Z_train), torch.as_tensor(y_train)
@@ -676,7 +678,7 @@ fig
 # %%
 def search_run(log_lr: float, log_wd: float, epochs: int = 10) -> tuple[float, float]:
     """Dev loss and accuracy of the best epoch of a short run."""
-    net = build_mlp([64, H, 10], "relu", seed=0)
+    net = build_mlp([D, H, 10], "relu", seed=0)
     opt = torch.optim.Adam(net.parameters(), lr=10**log_lr, weight_decay=10**log_wd)
     h = Runner(net, nn.CrossEntropyLoss(), opt).fit(
         (Z_train, y_train), (Z_dev, y_dev), epochs=epochs, batch_size=64, seed=0, progress=False)
@@ -742,7 +744,7 @@ fig
 def errors(width: int, n: int) -> tuple[float, float]:
     """Training and test error of a 64-width-10 network trained on the first n images."""
     part = (Z_train[:n], y_train[:n])
-    r = train(build_mlp([64, width, 10], "relu", seed=0), lr=3e-3, train_set=part, epochs=40,
+    r = train(build_mlp([D, width, 10], "relu", seed=0), lr=3e-3, train_set=part, epochs=40,
               patience=4)
     return 1 - r.evaluate(part)[1], 1 - r.evaluate((Z_test, y_test))[1]
 
@@ -914,14 +916,15 @@ payload = json.dumps(weights, separators=(",", ":"))
 print(f"exported weights: {len(payload) / 1024:.0f} KB of JSON")
 
 # %% tags=["remove-input"]
-HTML(
+pad = HTML(
     '<link rel="stylesheet" href="../../_static/nndl-drawing-pad.css">'
     '<div class="nndl-drawing-pad" data-weights="nndl-digits-weights">'
     "<p>The drawing pad needs the book's website (it loads <code>nndl-drawing-pad.js</code> "
     "from the site's static files).</p></div>"
     f'<script type="application/json" id="nndl-digits-weights">{payload}</script>'
     '<script src="../../_static/nndl-drawing-pad.js"></script>'
-)
+) if side == 8 else HTML("<p>The drawing pad is made for the 8×8 digits.</p>")
+pad
 
 # %% [markdown]
 # Things to try: draw a 1 with and without the flag and base; a 7 with a crossbar; a 9 and a
@@ -954,7 +957,7 @@ HTML(
 # the rate too early.
 
 # %%
-net_h = build_mlp([64, H, 10], "relu", seed=0)
+net_h = build_mlp([D, H, 10], "relu", seed=0)
 opt_h = torch.optim.SGD(net_h.parameters(), lr=0.05, momentum=0.9)
 runner_h = Runner(net_h, nn.CrossEntropyLoss(), opt_h)
 lr_now, total_epochs = 0.05, 0
@@ -1026,7 +1029,7 @@ print(f"after {total_epochs} epochs: dev loss {dev_loss_h:.4f}, dev accuracy {de
 
 # %%
 leaky = data.Standardiser().fit(X)  # statistics of all images, test images included
-net_l = nn.Linear(64, 10)
+net_l = nn.Linear(D, 10)
 nn.init.zeros_(net_l.weight)
 nn.init.zeros_(net_l.bias)
 r_leak = train(net_l, lr=1e-2, train_set=(leaky.transform(X_train), y_train),
