@@ -118,7 +118,8 @@ show_images(X[order].reshape(-1, side, side), [str(k) for k in y[order]])
 
 # %% [markdown]
 # Two of each digit, as the network sees them: 64 numbers. At this resolution a digit is a
-# blob, and some pairs (1 and 7, 8 and 9, 3 and 9) share most of their pixels.
+# coarse blob, and two writers' versions of the same digit can differ more than two different
+# digits do (compare the two 9s: the second is closer to a 5 than to the first).
 #
 # **One split, fixed by a seed.** As in {ref}`ch-runner`, 60 % of the images train the
 # weights, 20 % (the *dev* set) choose everything else (epochs, learning rates, widths), and
@@ -655,9 +656,11 @@ fig
 # The loss falls fastest at a learning rate of about {glue:text}`rt_steepest:.3f` and the
 # smoothed loss is lowest near {glue:text}`rt_lowest:.2f`; after that the steps are too large
 # and the test stops when the loss passes four times its initial value. The
-# $\eta_0 = 0.05$ used for the schedules above sits at the steepest point, which is where
-# Smith recommends to start; the point of lowest loss is an upper limit, too large to keep
-# for a whole run.
+# $\eta_0 = 0.05$ used for the schedules above sits at the steepest point, a common choice
+# for a constant or initial rate. Smith himself reads the test differently, for his cyclical
+# schedules: the rate where the loss starts to fall and the rate where it stops falling are
+# the lower and upper bounds between which the rate oscillates. The point of lowest loss is
+# an upper limit, too large to keep for a whole run.
 #
 # ## Hyperparameter search: grid or random?
 #
