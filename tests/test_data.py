@@ -1,4 +1,4 @@
-"""Tests of nndl_book.data: toy data sets, the split and the tensor conversion."""
+"""Tests of nndl_book.data: toy data sets, the split, standardisation, tensors, the digits."""
 
 import subprocess
 import sys
@@ -12,8 +12,6 @@ from nndl_book import data
 GENERATORS = {
     "moons": lambda rng, n=101: data.make_moons(n, noise=0.1, rng=rng),
     "xor": lambda rng, n=101: data.make_xor(n, noise=0.1, rng=rng),
-    "circles": lambda rng, n=101: data.make_circles(n, noise=0.05, rng=rng),
-    "spirals": lambda rng, n=101: data.make_spirals(n, noise=0.05, rng=rng),
     "blobs": lambda rng, n=101: data.make_blobs(n, rng=rng),
 }
 
@@ -61,20 +59,6 @@ def test_xor_clouds_keep_the_xor_labels():
     assert len(np.unique(X, axis=0)) == 4
 
 
-def test_circles_radii():
-    X, y = data.make_circles(40, noise=0.0, factor=0.3, rng=0)
-    r = np.hypot(*X.T)
-    np.testing.assert_allclose(r[y == 0], 1.0)
-    np.testing.assert_allclose(r[y == 1], 0.3)
-
-
-def test_spirals_with_three_classes():
-    X, y = data.make_spirals(90, noise=0.0, n_classes=3, rng=0)
-    assert X.shape == (90, 2)
-    np.testing.assert_array_equal(np.bincount(y), [30, 30, 30])
-    assert np.hypot(*X.T).max() <= 1.0 + 1e-12
-
-
 @pytest.mark.parametrize("k", [2, 3, 5])
 def test_blobs_are_separable_by_default(k):
     X, y = data.make_blobs(500, centers=k, rng=0)
@@ -118,16 +102,58 @@ def test_to_tensors_label_conventions():
     assert Xt.dtype == torch.float32 and Xt.shape == (20, 2)
     assert yt.dtype == torch.float32 and yt.shape == (20,)
     np.testing.assert_array_equal(yt.numpy(), y)
-    _, y3 = data.to_tensors(*data.make_spirals(30, n_classes=3, rng=0))
+    _, y3 = data.to_tensors(*data.make_blobs(30, centers=3, rng=0))
     assert y3.dtype == torch.int64
     X64 = data.to_tensors(X, dtype=torch.float64)
     assert isinstance(X64, torch.Tensor) and X64.dtype == torch.float64
 
 
-def test_data_module_does_not_import_torch():
-    code = "import sys, nndl_book.data; print('torch' in sys.modules)"
+def test_data_module_imports_neither_torch_nor_sklearn():
+    code = "import sys, nndl_book.data; print('torch' in sys.modules, 'sklearn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"
+
+
+def test_every_public_name_is_exported():
+    for name in ["make_moons", "make_xor", "make_blobs", "train_dev_test_split", "Split",
+                 "to_tensors", "Standardiser", "load_digits", "load_mnist", "read_idx"]:
+        assert name in data.__all__ and callable(getattr(data, name))
+
+
+def test_load_digits():
+    X, y = data.load_digits()
+    assert X.shape == (1797, 64) and X.dtype == np.float64
+    assert y.shape == (1797,) and y.dtype == np.int64
+    assert X.min() == 0 and X.max() == 16
+    np.testing.assert_array_equal(X, np.round(X))  # counts of black pixels in a 4x4 block
+    assert set(np.unique(y)) == set(range(10))
+    assert np.bincount(y).min() >= 170  # about 180 of each digit
+
+
+def test_standardiser_uses_training_statistics_only():
+    rng = np.random.default_rng(0)
+    train = rng.normal(3.0, 2.0, size=(500, 3))
+    train[:, 2] = 7.0  # a constant feature
+    dev = rng.normal(-1.0, 5.0, size=(50, 3))
+    s = data.Standardiser().fit(train)
+    z = s.transform(train)
+    np.testing.assert_allclose(z[:, :2].mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(z[:, :2].std(axis=0), 1.0)
+    np.testing.assert_array_equal(z[:, 2], 0.0)  # centred, not divided by zero
+    np.testing.assert_allclose(s.transform(dev), (dev - train.mean(0)) / s.scale)
+    assert s.scale[2] == 1.0
+    np.testing.assert_array_equal(data.Standardiser().fit_transform(train), z)
+
+
+def test_standardiser_bad_input():
+    with pytest.raises(ValueError, match="not fitted"):
+        data.Standardiser().transform(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="X must have 3 features"):
+        data.Standardiser().fit(np.ones((4, 3))).transform(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="X must have 2 dimension"):
+        data.Standardiser().fit(np.zeros(4))
+    with pytest.raises(ValueError, match="eps"):
+        data.Standardiser(eps=-1.0)
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -138,10 +164,8 @@ def test_data_module_does_not_import_torch():
     [
         (lambda: data.make_moons(100, noise=-0.1), ValueError, "noise"),
         (lambda: data.make_moons(0), ValueError, "n_samples"),
-        (lambda: data.make_circles(2.5), TypeError, "n_samples"),
+        (lambda: data.make_blobs(2.5), TypeError, "n_samples"),
         (lambda: data.make_xor(10, rng=None), TypeError, "rng"),
-        (lambda: data.make_circles(10, factor=1.0), ValueError, "factor"),
-        (lambda: data.make_spirals(10, n_classes=1), ValueError, "n_classes"),
         (lambda: data.make_blobs(10, std=-1.0), ValueError, "std"),
         (lambda: data.make_blobs(2, centers=3), ValueError, "n_samples"),
     ],
