@@ -40,7 +40,9 @@ if "google.colab" in sys.modules:
 #   array on the way, and recognise a bias broadcast along the wrong axis;
 # - count what a forward pass costs;
 # - explain why a stack of linear layers is still one linear map, and why that makes
-#   activation functions necessary.
+#   activation functions necessary;
+# - build a bump, and from bumps any continuous function, out of sigmoid units: the idea of the
+#   universal approximation theorem.
 
 # %% tags=["remove-cell"]
 # Show figures that end a cell as images (the book's plots do not use pyplot).
@@ -418,6 +420,72 @@ for layer_sizes in ([2, 3, 2, 1], [784, 100, 10]):
           f"multiply-adds for 64 examples {madds:9,d}")
 
 # %% [markdown]
+# ## What the nonlinearity buys: building a bump
+#
+# A linear network can only compute a linear function; one hidden layer of sigmoid units can
+# approximate *any* continuous function on a bounded interval, as closely as we like, given
+# enough units. This is the universal approximation theorem (NNDL §4.3.1). Its idea fits in a
+# few lines of forward propagation. A sigmoid unit with a large weight, $\sigma(w(x - s))$, is
+# almost a step from 0 to 1 at $x = s$. Two such units with opposite output weights make a
+# *bump*: $\sigma(w(x - s_1)) - \sigma(w(x - s_2))$ is close to 1 between $s_1$ and $s_2$ and
+# close to 0 elsewhere, and the larger $w$, the sharper its edges.
+
+# %%
+from nndl_book.plots import plot_curves
+
+x_line = np.linspace(0.0, 1.0, 401)
+bumps = {f"w = {w_b:g}": (x_line, sigmoid(w_b * (x_line - 0.4)) - sigmoid(w_b * (x_line - 0.6)))
+         for w_b in (10, 40, 200)}
+plot_curves(bumps, xlabel="input $x$", ylabel="output",
+            title=r"$\sigma(w(x - 0.4)) - \sigma(w(x - 0.6))$: two hidden units make a bump")
+
+# %% [markdown]
+# Now cut $[0, 1]$ into $K$ pieces, build a bump on each, and give the bump on piece $k$ the
+# height of the target function at its midpoint. That is a 1→$2K$→1 network: hidden unit pairs
+# with weights $w$ and biases $-w s$, output weights $\pm f(m_k)$. Its weight matrices are
+# written down directly, and the forward pass is the engine's, as for any other network:
+
+# %%
+def bump_network(f, n_bumps, steepness):
+    """A 1 -> 2K -> 1 sigmoid network whose output is a staircase of K bumps of heights f."""
+    edges = np.linspace(0.0, 1.0, n_bumps + 1)
+    heights = f((edges[:-1] + edges[1:]) / 2)
+    steps_at = edges.copy()
+    steps_at[0], steps_at[-1] = -1.0, 2.0          # outer steps well outside [0, 1]
+    starts = np.repeat(steps_at[:-1], 2)
+    starts[1::2] = steps_at[1:]                    # each pair: step up at s_k, down at s_k+1
+    W_in = np.full((2 * n_bumps, 1), float(steepness))
+    b_in = -steepness * starts
+    W_out = np.empty((1, 2 * n_bumps))
+    W_out[0, 0::2], W_out[0, 1::2] = heights, -heights
+    return MLP.from_weights([W_in, W_out], [b_in, np.zeros(1)], activation="sigmoid")
+
+
+def target(t):
+    return np.sin(2 * np.pi * t) + 0.5 * t
+
+
+approximations = {"target $\\sin 2\\pi x + x/2$": (x_line, target(x_line))}
+for n_bumps, steepness in [(5, 100.0), (20, 400.0), (80, 1600.0)]:
+    net_k = bump_network(target, n_bumps, steepness)
+    out_k = net_k.forward(x_line[:, None]).ravel()
+    error_k = np.abs(out_k - target(x_line)).max()
+    print(f"K = {n_bumps:2d} bumps ({2 * n_bumps:3d} hidden units), w = {steepness:6g}: "
+          f"largest error on [0, 1] {error_k:.3f}, error x K = {error_k * n_bumps:.2f}")
+    approximations[f"{2 * n_bumps} hidden units"] = (x_line, out_k)
+plot_curves(approximations, xlabel="input $x$", ylabel="output",
+            title="One hidden layer of sigmoid units, weights set by hand")
+
+# %% [markdown]
+# (The outermost steps sit outside $[0, 1]$, so that the staircase does not drop to half height
+# at the ends.) The error falls as the bumps get narrower and steeper, in proportion to the
+# width $1/K$ of a piece: the product error × $K$ printed on each line stays about the same.
+# The error comes from the flat steps: within a piece the staircase stays level while the
+# target keeps changing. The theorem guarantees that such weights *exist*; it says nothing about how many
+# units are needed in general or whether gradient descent will find them. Finding weights is the
+# subject of the next chapters; chapter 5 shows how hard it can be even for four points.
+
+# %% [markdown]
 # ## Explore: what one neuron computes
 #
 # A neuron with two inputs, $a = f(w\,(x_1 \cos\theta + x_2 \sin\theta) + b)$, is a ramp across
@@ -600,7 +668,9 @@ print(f"engine: {relu_mlp.forward(np.array([[1.0, 1.0]]))[0, 0]:.4f}")
 #   element-wise functions. With examples as columns, $W^{(l)}$ is $M_l\times M_{l-1}$ and
 #   $Z^{(l)}, A^{(l)}$ are $M_l \times N$; the bias must be a column, or it broadcasts along the
 #   examples. A pass costs about $N$ times the number of weights in multiply-adds.
-# - Without nonlinear activations, any number of layers collapses into one linear map.
+# - Without nonlinear activations, any number of layers collapses into one linear map. With
+#   them, one hidden layer of sigmoid units can approximate any continuous function on an
+#   interval: pairs of steep units make bumps, and bumps make a staircase.
 # - Our numpy code, the `nndl_book` engine and `torch.nn.Linear` agree to rounding error.
 #
 # ## References
