@@ -1108,8 +1108,8 @@ glue("blas_spread", float(spread), display=False)
 # {glue:text}`blas_first_split`, early in training, and after 2000 steps they differ by
 # {glue:text}`blas_spread:.2f`. Yet the training accuracy printed on the second line is
 # {glue:text}`blas_accuracy:.3f`; on this machine that is the same as the exactly symmetric
-# network's and well below the random start's: round-off in the last bit pulled the units apart, but in 2000 steps
-# it did not turn them into different useful features. Whether, when and how far such a split
+# network's and well below the random start's: round-off in the last bit pulled the units
+# apart, but in 2000 steps it did not turn them into different useful features. Whether, when and how far such a split
 # happens depends on the BLAS library and the CPU, and nothing in the training controls it.
 # Random initialisation breaks the symmetry deliberately, at step 0, by a margin of the size of
 # the weights.
@@ -1220,8 +1220,9 @@ print("autograd agrees:", np.allclose(tW.grad, G_ex3 @ X_ex3.T),
 # first layer as the transpose of the row vector $W^{(3)}W^{(2)}$ times the input (a
 # broadcasting product that amounts to the outer product $(W^{(3)}W^{(2)})^\top\mathbf x^\top$),
 # but its third entry is spelled $w^3_{11}w^2_{21} + w^3_{21}w^2_{32}$ instead of
-# $w^3_{11}w^2_{31} + w^3_{21}w^2_{32}$, and the factor $\partial L/\partial y$ is missing
-# from its final formula. Autograd decides (in the blog's notation $w^l_{jk}$ runs from unit $j$
+# $w^3_{11}w^2_{31} + w^3_{21}w^2_{32}$, and its matrix equation sets $\partial L/\partial W^{(1)}$
+# equal to $\partial y/\partial W^{(1)}$, without the factor $\partial L/\partial y$ (its
+# summary line writes $\partial L/\partial W^{(1)}$ where that factor belongs). Autograd decides (in the blog's notation $w^l_{jk}$ runs from unit $j$
 # to unit $k$, which is entry $(k, j)$ of our $W^{(l)}$):
 
 # %%
@@ -1280,8 +1281,8 @@ for name, random, steps, X_run, Y_run in runs:
 #   comparison table differs from it by at most one unit of the last digit, apart from $e$);
 #   the slip is a sign: $(0.7401 - 0.12)^2 - (0.7729 - 0.95)^2$ prints 0.3532.
 # - **The gradient of the first layer** of a linear 2-3-2-1 network (a blog overview of network
-#   basics). Its third entry has $w^2_{21}$ where $w^2_{31}$ belongs, and the final formula
-#   drops $\partial L/\partial y$. In the output above only the correct formula matches
+#   basics). Its third entry has $w^2_{21}$ where $w^2_{31}$ belongs, and its matrix equation
+#   drops the factor $\partial L/\partial y$. In the output above only the correct formula matches
 #   autograd; the misspelt entry makes row 3 wrong and the missing factor every row.
 # - **Zero initialisation "gives about 50% accuracy, the model learns nothing"** (the NNDL
 #   practice chapter). Its listing trains for 5 steps, and after 5 steps at its learning rate
