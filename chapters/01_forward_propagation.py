@@ -35,9 +35,14 @@ if "google.colab" in sys.modules:
 # - compute the output of a neuron, $a = f(\mathbf w^\top \mathbf x + b)$, by hand and in code;
 # - write a layer as one matrix product, $\mathbf z^{(l)} = W^{(l)} \mathbf a^{(l-1)} + \mathbf b^{(l)}$,
 #   and say the shape of every array in it;
-# - push a whole batch through a network with matrix products only;
+# - work the forward pass of a small network by hand, neuron by neuron, and draw it;
+# - push a whole batch through a network with matrix products only, give the shape of every
+#   array on the way, and recognise a bias broadcast along the wrong axis;
+# - count what a forward pass costs;
 # - explain why a stack of linear layers is still one linear map, and why that makes
-#   activation functions necessary.
+#   activation functions necessary;
+# - build a bump, and from bumps any continuous function, out of sigmoid units: the idea of the
+#   universal approximation theorem.
 
 # %% tags=["remove-cell"]
 # Show figures that end a cell as images (the book's plots do not use pyplot).
@@ -245,6 +250,242 @@ print("torch:           ", y_torch_b.ravel())
 print("largest difference:", f"{max(np.max(np.abs(y_engine - y_ours)), np.max(np.abs(y_torch_b - y_ours))):.1e}")
 
 # %% [markdown]
+# ## The 2→3→2→1 network, worked by hand
+#
+# Every number the forward pass produces can be written down. Take the network with the
+# biases above, sigmoid hidden units and a linear output, and one input, $\mathbf x = (1, 0)$,
+# the second column of the batch. Neuron $j$ of layer $l$ computes
+# $z^{(l)}_j = \sum_k w^{(l)}_{jk} a^{(l-1)}_k + b^{(l)}_j$ and then
+# $a^{(l)}_j = \sigma(z^{(l)}_j)$ (for the output, $a = z$). Each line below is one neuron, with
+# its sum written out:
+
+# %%
+weights_ex, names = [W1, W2, W3], ["hidden 1", "hidden 2", "output"]
+a_prev = X[:, 1]                      # the input x = (1, 0)
+zs_by_hand, as_by_hand = [], []
+for l, (W_l, b_l, name) in enumerate(zip(weights_ex, biases, names), start=1):
+    z_l = np.empty(len(b_l))
+    for j in range(len(b_l)):
+        terms = " + ".join(f"({W_l[j, k]:g})({a_prev[k]:.4f})" for k in range(len(a_prev)))
+        z_l[j] = sum(W_l[j, k] * a_prev[k] for k in range(len(a_prev))) + b_l[j]
+        print(f"{name:9s} z{j + 1} = {terms} + ({b_l[j]:g}) = {z_l[j]:.4f}")
+    a_l = z_l if l == len(weights_ex) else sigmoid(z_l)
+    if l < len(weights_ex):
+        print(f"{'':9s} a  = sigmoid(z) = {np.array2string(a_l, precision=4)}")
+    zs_by_hand.append(z_l)
+    as_by_hand.append(a_l)
+    a_prev = a_l
+print(f"output y = {as_by_hand[-1][0]:.6f}; our forward for this column gave {y_ours[1, 0]:.6f}")
+
+# %% [markdown]
+# The hand computation ends where the loop `forward` ended for this column. The figure puts the
+# same computation on the network: every edge is a weight (blue positive, vermillion negative,
+# thicker when larger), and every neuron shows its net input $z$ and its activation $a$.
+
+# %%
+from matplotlib.figure import Figure
+
+node_text = [[f"x{k + 1}\n{v:g}" for k, v in enumerate(X[:, 1])]]
+for z_l, a_l in zip(zs_by_hand, as_by_hand):
+    node_text.append([f"z {z:.3f}\na {a:.3f}" for z, a in zip(z_l, a_l)])
+fig = Figure(figsize=(7.2, 4.2), layout="constrained")
+plot_network(sizes, ax=fig.add_subplot(), weights=[W1, W2, W3], node_labels=node_text,
+             weight_labels=True, layer_names=["input", "hidden 1 (σ)", "hidden 2 (σ)",
+                                              "output (linear)"],
+             title="One forward pass of the 2→3→2→1 network, input (1, 0)")
+fig
+
+# %% [markdown]
+# Two things to notice. Each hidden activation lies between 0 and 1 whatever its net input,
+# while the linear output can take any value. And the pass keeps every $z$ and every $a$: the
+# backward pass of {ref}`ch-backprop` needs all of them, which is why a framework's memory use
+# grows with the depth and the batch size during training.
+#
+# ## Batch shapes
+#
+# For a batch the same pass runs on matrices. With the examples as the columns of $X$, every
+# array has one row per neuron and one column per example, except the weights, which have one
+# row per neuron of the layer and one column per neuron of the layer below. Recording the
+# shapes of a forward pass of the 2→3→2→1 network on $N = 4$ examples, in both conventions:
+
+# %%
+def forward_columns(X_cols, weights, biases, f=sigmoid):
+    """Forward pass with examples as columns; returns every intermediate array by name."""
+    arrays, a_l = {"X": X_cols}, X_cols
+    for l, (W_l, b_l) in enumerate(zip(weights, biases), start=1):
+        z_l = W_l @ a_l + b_l[:, None]           # b as a column, repeated for every example
+        a_l = z_l if l == len(weights) else f(z_l)
+        arrays.update({f"W{l}": W_l, f"b{l}[:, None]": b_l[:, None], f"Z{l}": z_l,
+                       f"A{l}": a_l})
+    return arrays
+
+
+cols = forward_columns(X, [W1, W2, W3], biases)
+print(f"{'array':12s}{'columns (NNDL)':>16s}{'rows: transposed':>18s}")
+for name, arr in cols.items():
+    rows_shape = arr.T.shape
+    print(f"{name:12s}{str(arr.shape):>16s}{str(rows_shape):>18s}")
+print("output of forward_columns == our rows forward, transposed:",
+      np.allclose(cols["A3"], y_ours.T))
+
+# %% [markdown]
+# In the rows convention every array is the transpose of its column version, and the weights
+# enter the product as $W^\top$; `torch.nn.Linear` still *stores* $W$, with shape (out, in),
+# and transposes it when it multiplies. The rule behind the table: a product $W^{(l)} A^{(l-1)}$ needs the inner sizes to match,
+# $(M_l \times M_{l-1})(M_{l-1} \times N)$, and its result has the outer ones. The bias is one
+# number per neuron; adding it to every example is *broadcasting*: numpy repeats the column
+# $\mathbf b$ across the $N$ columns. The figure shows the first layer of the batch this way,
+# with the numbers in every cell:
+
+# %%
+from matplotlib.patches import Rectangle
+
+from nndl_book.plots import PALETTE
+
+
+def draw_matrix(ax, M, x0, title, colour):
+    """Draw matrix M as a grid of cells with its entries, left edge at x0; return right edge."""
+    rows, columns = M.shape
+    for i in range(rows):
+        for j in range(columns):
+            ax.add_patch(Rectangle((x0 + j, -i - 1), 1, 1, fc=colour, ec="white", lw=1.5))
+            ax.text(x0 + j + 0.5, -i - 0.5, f"{M[i, j]:.2f}", ha="center", va="center",
+                    fontsize=8)
+    ax.text(x0 + columns / 2, 0.35, f"{title}\n{rows}×{columns}", ha="center", va="bottom",
+            fontsize=9)
+    return x0 + columns
+
+
+fig = Figure(figsize=(8.4, 2.7), layout="constrained")
+ax = fig.add_subplot()
+x_pos, left_edge = 0.0, {}
+pieces = [(W1, "W⁽¹⁾", "#dbe9f6", "×"), (X, "X", "#e6f2ec", "+"),
+          (biases[0][:, None], "b⁽¹⁾", "#fbe3d6", "="), (cols["Z1"], "Z⁽¹⁾", "#eeeeee", "")]
+for M, title, colour, sign in pieces:
+    left_edge[title] = x_pos
+    x_pos = draw_matrix(ax, M, x_pos, title, colour)
+    if sign:
+        ax.text(x_pos + 0.45, -1.5, sign, ha="center", va="center", fontsize=14)
+        x_pos += 0.9
+ax.annotate("added to\nevery column", xy=(left_edge["b⁽¹⁾"] + 0.5, -3.1),
+            xytext=(left_edge["b⁽¹⁾"] + 0.5, -3.9), ha="center", va="top", fontsize=8,
+            color=PALETTE[1], arrowprops={"arrowstyle": "-|>", "color": PALETTE[1]})
+ax.set_xlim(-0.3, x_pos + 0.3)
+ax.set_ylim(-4.9, 1.4)
+ax.set_aspect("equal")
+ax.axis("off")
+fig
+
+# %% [markdown]
+# Broadcasting is also a trap. If the bias is left as a flat vector of shape $(M,)$ instead of
+# a column, numpy aligns it with the *last* axis, the examples. With $N \ne M$ the shapes clash
+# and numpy raises an error, which is the lucky case; with $N = M$ the sum goes through and adds
+# $b_j$ to *example* $j$ instead of to neuron $j$:
+
+# %%
+X3 = X[:, :3]                                     # N = 3 examples, as many as layer 1 has neurons
+right = W1 @ X3 + biases[0][:, None]
+silent = W1 @ X3 + biases[0]                      # shape (3,) broadcast along the wrong axis
+print("N = 3, bias as a column:\n", right)
+print("N = 3, bias as a flat vector (no error):\n", silent)
+try:
+    W1 @ X + biases[0]                            # N = 4: the shapes clash
+except ValueError as error:
+    print("N = 4, bias as a flat vector:", error)
+
+# %% [markdown]
+# The rows convention of PyTorch and `nndl_book`, $Z = XW^\top + \mathbf b$, does not have this
+# trap: there the flat bias lines up with the last axis, which *is* the neurons.
+#
+# ## What a forward pass costs
+#
+# Layer $l$ computes $M_l \cdot M_{l-1}$ products and as many additions per example, so a
+# forward pass of a batch costs about $N \sum_l M_l M_{l-1}$ multiply-adds, the same as the
+# number of weights times the batch size. The activations add only $N \sum_l M_l$ function
+# evaluations. For the network of this section and for the 784→100→10 network of the first
+# exercise, with a batch of 64:
+
+# %%
+def forward_cost(layer_sizes, n_examples):
+    """Weights, biases and multiply-adds of one forward pass of a batch."""
+    pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+    n_weights = sum(m_in * m_out for m_in, m_out in pairs)
+    n_biases = sum(layer_sizes[1:])
+    return n_weights, n_biases, n_examples * n_weights
+
+
+for layer_sizes in ([2, 3, 2, 1], [784, 100, 10]):
+    n_w, n_b, madds = forward_cost(layer_sizes, 64)
+    print(f"{'→'.join(map(str, layer_sizes)):12s} weights {n_w:6d}, biases {n_b:4d}, "
+          f"multiply-adds for 64 examples {madds:9,d}")
+
+# %% [markdown]
+# ## What the nonlinearity buys: building a bump
+#
+# A linear network can only compute a linear function; one hidden layer of sigmoid units can
+# approximate *any* continuous function on a bounded interval, as closely as we like, given
+# enough units. This is the universal approximation theorem (NNDL §4.3.1). Its idea fits in a
+# few lines of forward propagation. A sigmoid unit with a large weight, $\sigma(w(x - s))$, is
+# almost a step from 0 to 1 at $x = s$. Two such units with opposite output weights make a
+# *bump*: $\sigma(w(x - s_1)) - \sigma(w(x - s_2))$ is close to 1 between $s_1$ and $s_2$ and
+# close to 0 elsewhere, and the larger $w$, the sharper its edges.
+
+# %%
+from nndl_book.plots import plot_curves
+
+x_line = np.linspace(0.0, 1.0, 401)
+bumps = {f"w = {w_b:g}": (x_line, sigmoid(w_b * (x_line - 0.4)) - sigmoid(w_b * (x_line - 0.6)))
+         for w_b in (10, 40, 200)}
+plot_curves(bumps, xlabel="input $x$", ylabel="output",
+            title=r"$\sigma(w(x - 0.4)) - \sigma(w(x - 0.6))$: two hidden units make a bump")
+
+# %% [markdown]
+# Now cut $[0, 1]$ into $K$ pieces, build a bump on each, and give the bump on piece $k$ the
+# height of the target function at its midpoint. That is a 1→$2K$→1 network: hidden unit pairs
+# with weights $w$ and biases $-w s$, output weights $\pm f(m_k)$. Its weight matrices are
+# written down directly, and the forward pass is the engine's, as for any other network:
+
+# %%
+def bump_network(f, n_bumps, steepness):
+    """A 1 -> 2K -> 1 sigmoid network whose output is a staircase of K bumps of heights f."""
+    edges = np.linspace(0.0, 1.0, n_bumps + 1)
+    heights = f((edges[:-1] + edges[1:]) / 2)
+    steps_at = edges.copy()
+    steps_at[0], steps_at[-1] = -1.0, 2.0          # outer steps well outside [0, 1]
+    starts = np.repeat(steps_at[:-1], 2)
+    starts[1::2] = steps_at[1:]                    # each pair: step up at s_k, down at s_k+1
+    W_in = np.full((2 * n_bumps, 1), float(steepness))
+    b_in = -steepness * starts
+    W_out = np.empty((1, 2 * n_bumps))
+    W_out[0, 0::2], W_out[0, 1::2] = heights, -heights
+    return MLP.from_weights([W_in, W_out], [b_in, np.zeros(1)], activation="sigmoid")
+
+
+def target(t):
+    return np.sin(2 * np.pi * t) + 0.5 * t
+
+
+approximations = {"target $\\sin 2\\pi x + x/2$": (x_line, target(x_line))}
+for n_bumps, steepness in [(5, 100.0), (20, 400.0), (80, 1600.0)]:
+    net_k = bump_network(target, n_bumps, steepness)
+    out_k = net_k.forward(x_line[:, None]).ravel()
+    error_k = np.abs(out_k - target(x_line)).max()
+    print(f"K = {n_bumps:2d} bumps ({2 * n_bumps:3d} hidden units), w = {steepness:6g}: "
+          f"largest error on [0, 1] {error_k:.3f}, error x K = {error_k * n_bumps:.2f}")
+    approximations[f"{2 * n_bumps} hidden units"] = (x_line, out_k)
+plot_curves(approximations, xlabel="input $x$", ylabel="output",
+            title="One hidden layer of sigmoid units, weights set by hand")
+
+# %% [markdown]
+# (The outermost steps sit outside $[0, 1]$, so that the staircase does not drop to half height
+# at the ends.) The error falls as the bumps get narrower and steeper, in proportion to the
+# width $1/K$ of a piece: the product error × $K$ printed on each line stays about the same.
+# The error comes from the flat steps: within a piece the staircase stays level while the
+# target keeps changing. The theorem guarantees that such weights *exist*; it says nothing about how many
+# units are needed in general or whether gradient descent will find them. Finding weights is the
+# subject of the next chapters; chapter 5 shows how hard it can be even for four points.
+
+# %% [markdown]
 # ## Explore: what one neuron computes
 #
 # A neuron with two inputs, $a = f(w\,(x_1 \cos\theta + x_2 \sin\theta) + b)$, is a ramp across
@@ -384,13 +625,52 @@ print("most parameters at L =", max(layer_counts, key=lambda L: n_parameters(10,
 # ```{solution-end}
 # ```
 #
+# ```{exercise} The worked network with ReLU units
+# :label: ex-01-relu-by-hand
+# Replace the sigmoid hidden units of the worked 2→3→2→1 network by ReLU units, keeping its
+# weights and biases, and compute by hand the net inputs, activations and output for the input
+# $\mathbf x = (1, 1)$. Which hidden units are switched off? Then check your numbers with numpy
+# and with the engine's `MLP(..., activation="relu")`.
+# ```
+#
+# ```{solution-start} ex-01-relu-by-hand
+# :class: dropdown
+# ```
+#
+# Layer 1: $z_1 = 0.2 - 0.5 + 0.1$, $z_2 = 0.7 + 0.1 - 0.1$, $z_3 = -0.3 + 0.4 + 0.05$; a ReLU
+# unit passes a positive $z$ unchanged and outputs 0 otherwise. The code does the same sums and
+# reports which units are off:
+
+# %%
+from nndl_book.maths.activations import relu
+
+a_relu = np.array([1.0, 1.0])
+for l, (W_l, b_l) in enumerate(zip([W1, W2, W3], biases), start=1):
+    z_relu = W_l @ a_relu + b_l
+    a_relu = z_relu if l == 3 else relu(z_relu)
+    off = [j + 1 for j in range(len(z_relu)) if l < 3 and z_relu[j] <= 0]
+    print(f"layer {l}: z = {np.array2string(z_relu, precision=4)}, "
+          f"a = {np.array2string(a_relu, precision=4)}, units off: {off or 'none'}")
+relu_mlp = MLP.from_weights([W1, W2, W3], biases, activation="relu")
+print(f"engine: {relu_mlp.forward(np.array([[1.0, 1.0]]))[0, 0]:.4f}")
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
 # ## Summary
 #
 # - A neuron computes $a = f(\mathbf w^\top\mathbf x + b)$; a layer does it for many neurons at
 #   once with one matrix, $\mathbf z = W\mathbf x + \mathbf b$.
+# - Worked by hand on the 2→3→2→1 network, each neuron is a weighted sum plus a bias followed
+#   by its activation; the pass keeps every $z$ and $a$ for the backward pass.
 # - A batch is a matrix too; forward propagation of a batch is a chain of matrix products and
-#   element-wise functions.
-# - Without nonlinear activations, any number of layers collapses into one linear map.
+#   element-wise functions. With examples as columns, $W^{(l)}$ is $M_l\times M_{l-1}$ and
+#   $Z^{(l)}, A^{(l)}$ are $M_l \times N$; the bias must be a column, or it broadcasts along the
+#   examples. A pass costs about $N$ times the number of weights in multiply-adds.
+# - Without nonlinear activations, any number of layers collapses into one linear map. With
+#   them, one hidden layer of sigmoid units can approximate any continuous function on an
+#   interval: pairs of steep units make bumps, and bumps make a staircase.
 # - Our numpy code, the `nndl_book` engine and `torch.nn.Linear` agree to rounding error.
 #
 # ## References

@@ -469,104 +469,49 @@ e_after = float(np.sum((forward(X_ex, weights_new, biases_new)[1][-1] - Y_ex) **
 print(f"e before the step: {e:.6f}   after: {e_after:.6f}")
 
 # %% [markdown]
-# ### The published e = 0.3532 is wrong
+# ### Where the published e = 0.3532 comes from
 #
-# A published solution of this example gives the initial error as $e = 0.3532$. Our value,
-# $e =$ {glue:text}`e_worked:.4f`, comes out of three independent computations (scalar code by
-# hand, the matrix form, PyTorch), and later in this chapter a fourth (sympy); it is the right
-# one. To find where the published arithmetic may have gone wrong, we recompute $e$ with the
-# slips a solver is likely to make, one at a time: the $\tfrac12$ of the other common
-# convention, swapped weights, swapped or misread targets, rounding the activations to a few
-# decimals, a forgotten bias or activation.
+# A published solution of this example (a course homework) gives the initial error as
+# $e = 0.3532$, while all our computations give $e =$ {glue:text}`e_worked:.4f`. Before
+# looking for the slip, compare every other number of that solution with ours. It prints four
+# decimals (six for the two gradients); the table rounds our values the same way:
 
 # %%
-published_e = 0.3532
-given = dict(x1=x1, x2=x2, w1=w1, w2=w2, w3=w3, w4=w4, w5=w5, w6=w6, w7=w7, w8=w8,
-             b1=b1, b2=b2, y1=y1, y2=y2)
-
-
-def error_with(half=False, digits=None, hidden_sigmoid=True, output_sigmoid=True, **changed):
-    """The error e of the worked example, with some of its data or steps changed."""
-    p = {**given, **changed}
-    rnd = (lambda v: round(float(v), digits)) if digits is not None else float
-    f_hidden = sigmoid if hidden_sigmoid else (lambda v: v)
-    f_output = sigmoid if output_sigmoid else (lambda v: v)
-    h_1 = rnd(f_hidden(p["w1"] * p["x1"] + p["w2"] * p["x2"] + p["b1"]))
-    h_2 = rnd(f_hidden(p["w3"] * p["x1"] + p["w4"] * p["x2"] + p["b1"]))
-    o_1 = rnd(f_output(p["w5"] * h_1 + p["w7"] * h_2 + p["b2"]))
-    o_2 = rnd(f_output(p["w6"] * h_1 + p["w8"] * h_2 + p["b2"]))
-    return (0.5 if half else 1.0) * ((o_1 - p["y1"]) ** 2 + (o_2 - p["y2"]) ** 2)
-
-
-slips = {
-    "none (the correct computation)": {},
-    "factor 1/2 in e": dict(half=True),
-    "w6 and w7 swapped (w5, w6 into o1)": dict(w6=w7, w7=w6),
-    "w5 and w7 swapped": dict(w5=w7, w7=w5),
-    "w6 and w8 swapped": dict(w6=w8, w8=w6),
-    "w2 and w3 swapped (w1, w3 into h1)": dict(w2=w3, w3=w2),
-    "inputs swapped": dict(x1=x2, x2=x1),
-    "targets swapped": dict(y1=y2, y2=y1),
-    "target y1 read as 0.01": dict(y1=0.01),
-    "target y2 read as 0.99": dict(y2=0.99),
-    "activations rounded to 1 decimal": dict(digits=1),
-    "activations rounded to 2 decimals": dict(digits=2),
-    "activations rounded to 3 decimals": dict(digits=3),
-    "hidden bias forgotten": dict(b1=0.0),
-    "output bias forgotten": dict(b2=0.0),
-    "biases swapped": dict(b1=b2, b2=b1),
-    "no sigmoid on the hidden layer": dict(hidden_sigmoid=False),
-    "no sigmoid on the output layer": dict(output_sigmoid=False),
-}
-singles = sorted(((error_with(**change), name) for name, change in slips.items()),
-                 key=lambda single: abs(single[0] - published_e))
-print(f"{'slip':<38}{'e':>9}{'|e - 0.3532|':>14}")
-for value, name in singles:
-    print(f"{name:<38}{value:9.4f}{abs(value - published_e):14.4f}")
-glue("closest_single", singles[0][0], display=False)
+published = [  # (quantity, value in the published solution, our value)
+    ("h1", 0.5932, h1), ("h2", 0.5969, h2), ("net_o1", 1.0466, net_o1), ("o1", 0.7401, o1),
+    ("net_o2", 1.2249, net_o2), ("o2", 0.7729, o2),
+    ("de/do1 = 2(o1 - y1)", 1.2402, 2 * (o1 - y1)), ("de/do2 = 2(o2 - y2)", -0.3542, 2 * (o2 - y2)),
+    ("o1 (1 - o1)", 0.1924, o1 * (1 - o1)), ("o2 (1 - o2)", 0.1755, o2 * (1 - o2)),
+    ("de/dw5", 0.141525, de_dw5), ("de/dw6", -0.036875, de_dw6),
+    ("w5 updated", 0.2858, w5_new), ("w6 updated", 0.5037, w6_new),
+    ("e", 0.3532, e),
+]
+print(f"{'quantity':<22}{'published':>11}{'ours, rounded':>15}{'off by (last digit)':>21}")
+off_by = {}
+for name, theirs, ours_value in published:
+    digits = 6 if name.startswith("de/dw") else 4
+    off_by[name] = round(abs(round(ours_value, digits) - theirs) * 10**digits)
+    print(f"{name:<22}{theirs:11.{digits}f}{ours_value:15.{digits}f}{off_by[name]:21d}")
+print("largest difference apart from e:",
+      max(units for name, units in off_by.items() if name != "e"), "unit(s) of the last digit")
 
 # %% [markdown]
-# No single slip reproduces 0.3532. Pairs of slips, such as a swapped weight on top of a
-# rounding, do not either:
+# Every number except $e$ agrees with ours to within the one unit of the last digit printed
+# above; such one-unit differences are rounding, because the published solution carries its
+# intermediate values with four decimals. The published $e$ is off by far more. Its two squared terms, from the published
+# four-decimal outputs, are printed first below; their *difference*, the last line, is the
+# published number: the second term was subtracted instead of added, as if the square of the
+# negative difference $0.7729 - 0.95$ had kept its minus sign.
 
 # %%
-from itertools import combinations
-
-pairs = []
-for (name_a, a_change), (name_b, b_change) in combinations(list(slips.items())[1:], 2):
-    if set(a_change) & set(b_change):
-        continue  # two changes of the same quantity
-    pairs.append((error_with(**a_change, **b_change), f"{name_a} + {name_b}"))
-pairs.sort(key=lambda pair: abs(pair[0] - published_e))
-print(f"{len(pairs)} pairs of slips; the three closest to {published_e}:")
-for value, name in pairs[:3]:
-    print(f"  e = {value:.4f}  {name}")
-glue("closest_pair", pairs[0][0], display=False)
+print(f"(0.7401 - 0.12)**2 = {(0.7401 - 0.12) ** 2:.4f}   (0.7729 - 0.95)**2 = {(0.7729 - 0.95) ** 2:.4f}")
+print(f"(0.7401 - 0.12)**2 - (0.7729 - 0.95)**2 = {(0.7401 - 0.12) ** 2 - (0.7729 - 0.95) ** 2:.4f}")
 
 # %% [markdown]
-# The two terms of the error show what the published computation must have got wrong. The
-# $o_1$ term alone already exceeds 0.3532, so the published $o_1$ must be closer to its target
-# than ours; if its $o_2$ was right, we can solve for the $o_1$ it used:
-
-# %%
-term_o1, term_o2 = (o1 - y1) ** 2, (o2 - y2) ** 2
-o1_needed = y1 + np.sqrt(published_e - term_o2)
-print(f"(o1 - y1)^2 = {term_o1:.4f}   (o2 - y2)^2 = {term_o2:.4f}   sum = {e:.4f}")
-print(f"with o2 as computed, e = {published_e} needs o1 = {o1_needed:.4f}, "
-      f"i.e. net_o1 = {np.log(o1_needed / (1 - o1_needed)):.4f} instead of {net_o1:.4f} "
-      f"({1 - np.log(o1_needed / (1 - o1_needed)) / net_o1:.0%} lower)")
-
-# %% [markdown]
-# So the published forward pass went wrong at $o_1$ or before it, by much more than a rounding
-# in the last digit: the net input of $o_1$ would have to be lower by the share printed above.
-# None of the
-# usual slips accounts for it. The nearest single slip (top of the first table) gives
-# $e =$ {glue:text}`closest_single:.4f` and the nearest pair gives
-# {glue:text}`closest_pair:.4f`; neither is 0.3532. We therefore cannot say which step of the
-# published solution went wrong, only that its error lies in the forward pass and that the
-# value computed here, $e =$ {glue:text}`e_worked:.4f`, is the right one. A solution that uses
-# $E = \tfrac12\sum(o-y)^2$ should print the value of the "factor 1/2 in e" row instead, and
-# all its gradients are then half of ours.
+# So the slip is a sign in the final sum, and nothing else. The rest of the published solution
+# is right: the value of $e$ is never used again, because the gradients need only
+# $\partial e/\partial o_k = 2(o_k - y_k)$, so the slip does not spread, and the published
+# gradients and updated weights are correct.
 #
 # ## Numerical, symbolic and automatic differentiation
 #
@@ -591,7 +536,10 @@ print(f"with o2 as computed, e = {published_e} needs o1 = {o1_needed:.4f}, "
 
 # %%
 def e_of_w5(w):
-    return error_with(w5=w)
+    """The error e of the worked example as a function of w5 alone."""
+    h = sigmoid(W1_mat @ np.array([x1, x2]) + b1)
+    o = sigmoid(np.array([[w, w7], [w6, w8]]) @ h + b2)
+    return float(np.sum((o - np.array([y1, y2])) ** 2))
 
 
 eps_grid = 10.0 ** -np.arange(1, 15)
@@ -704,27 +652,68 @@ print("operations: e", sp.count_ops(s_e), "| de/dw5", sp.count_ops(s_de_dw5),
 #
 # Automatic differentiation is that idea made general: the program is broken into elementary
 # operations whose derivatives are known, and the chain rule is applied to *numbers* along the
-# computational graph. Going through the graph from the inputs forward (*forward mode*) costs
-# one pass per input variable; going backwards from the output (*reverse mode*) costs one pass
-# per output. A loss is one number and a network has many parameters, so reverse mode wins, and
-# reverse-mode automatic differentiation of a network *is* backpropagation. It is exact up to
-# floating-point rounding and costs a small constant multiple of the forward pass. PyTorch's
-# autograd, used above, is reverse mode.
+# computational graph. It comes in two modes. **Forward mode** pushes a direction $\mathbf v$ in
+# the *input* space through the graph together with the values, and returns the
+# Jacobian-vector product $J\mathbf v$: one column of the Jacobian per pass. **Reverse mode**
+# runs the graph once forward, then pulls a direction $\mathbf u$ in the *output* space back
+# through it, and returns the vector-Jacobian product $\mathbf u^\top J$: one row of the
+# Jacobian per backward pass. In PyTorch, forward mode is `torch.func.jvp`; reverse mode is
+# `torch.autograd.grad` with a vector `grad_outputs`, which is what `backward()` runs (the
+# functional `torch.func.vjp` computes the same product, but its first call loads PyTorch's
+# compiler, which takes seconds). Take a function from 40 inputs to 3 outputs, count how often it
+# is evaluated, and build its whole Jacobian each way:
+
+# %%
+from torch.func import jvp
+
+rng_ad = np.random.default_rng(3)
+A_ad = torch.from_numpy(rng_ad.normal(size=(3, 40)))
+v_ad = torch.from_numpy(rng_ad.normal(size=40))
+passes = {"f": 0}
+
+
+def f_ad(v):
+    """A function from R^40 to R^3 (one tanh layer) that counts its own evaluations."""
+    passes["f"] += 1
+    return torch.tanh(A_ad @ v)
+
+
+n_in, n_out = 40, 3
+passes["f"] = 0
+columns = [jvp(f_ad, (v_ad,), (torch.eye(n_in)[k],))[1] for k in range(n_in)]
+J_forward, forward_passes = torch.stack(columns, dim=1), passes["f"]
+
+passes["f"] = 0
+v_leaf = v_ad.clone().requires_grad_()
+out_ad = f_ad(v_leaf)                             # one forward pass, recording the graph
+rows = [torch.autograd.grad(out_ad, v_leaf, torch.eye(n_out)[i], retain_graph=True)[0]
+        for i in range(n_out)]                    # one backward pass per output direction
+J_reverse, reverse_passes = torch.stack(rows), passes["f"]
+
+J_exact = torch.autograd.functional.jacobian(lambda v: torch.tanh(A_ad @ v), v_ad)
+print(f"forward mode: {forward_passes} jvp passes, one per input, give the "
+      f"{tuple(J_forward.shape)} Jacobian column by column")
+print(f"reverse mode: {reverse_passes} forward pass + {len(rows)} backward passes, one per output, "
+      f"give it row by row")
+print(f"largest difference from the Jacobian: forward {(J_forward - J_exact).abs().max():.1e}, "
+      f"reverse {(J_reverse - J_exact).abs().max():.1e}")
+
+# %% [markdown]
+# Both modes give the exact Jacobian. The cost is what differs: forward mode needed one pass
+# per input, reverse mode one forward pass and then one backward pass per output. A loss is a
+# single number and a network has many parameters, so for training reverse mode wins by a
+# factor of about the number of parameters: the gradient of a scalar is one backward pass with
+# $\mathbf u = 1$. Reverse-mode automatic differentiation of a network *is* backpropagation. It
+# is exact up to floating-point rounding and costs a small constant multiple of the forward
+# pass. PyTorch's `backward()`, used above, is reverse mode.
 #
-# ## Gradient checking
+# ## A network to check: 2-5-1 on the two moons
 #
-# Finite differences are too slow and too inexact to train with, but they are the perfect
-# *test* for a backward pass, because they need nothing but the forward pass. Take a network,
-# compute its gradient by backpropagation and by central differences, and compare them with a
-# relative error scaled by the size of the gradient. `nndl_book.engine.numerical_gradient`
-# computes the central differences (perturbing a parameter array in place and restoring it),
-# and `relative_error` compares.
-#
-# We check our `backward` on the network of the next section: 2 inputs, 5 sigmoid hidden
-# units and 1 sigmoid output, on 200 points of the two-moons data, with the binary
-# cross-entropy loss averaged over the batch. For a sigmoid output with cross-entropy,
-# $\partial L/\partial a = \frac{1}{N}\frac{a-y}{a(1-a)}$ and the $a(1-a)$ cancels against
-# $\sigma'$, so $\Delta^{(L)} = (A^{(L)} - Y)/N$.
+# The worked example has one input. From here on we use a network that looks more like a real
+# one: 2 inputs, 5 sigmoid hidden units and 1 sigmoid output, on 200 points of the two-moons
+# data, with the binary cross-entropy loss averaged over the batch. For a sigmoid output with
+# cross-entropy, $\partial L/\partial a = \frac{1}{N}\frac{a-y}{a(1-a)}$ and the $a(1-a)$
+# cancels against $\sigma'$, so $\Delta^{(L)} = (A^{(L)} - Y)/N$.
 
 # %%
 from nndl_book.data import make_moons
@@ -748,7 +737,52 @@ def bce_gradients(weights, biases, backward_fn=backward):
     p, n = A[-1], Xc.shape[1]
     return backward_fn((p - Yc) / (p * (1 - p)) / n, Z, A, weights)
 
+# %% [markdown]
+# The same 2-5-1 network in PyTorch, built from the same arrays. Autograd should give the same
+# gradients as our two functions, up to rounding:
 
+# %%
+net = torch.nn.Sequential(torch.nn.Linear(2, 5), torch.nn.Sigmoid(),
+                          torch.nn.Linear(5, 1), torch.nn.Sigmoid())
+with torch.no_grad():
+    for layer, W, b_ in zip(net[::2], weights_m, biases_m):
+        layer.weight.copy_(torch.from_numpy(W))
+        layer.bias.copy_(torch.from_numpy(b_))
+X_t = torch.from_numpy(X_moons)
+y_t = torch.from_numpy(y_moons[:, None].astype(float))
+
+
+def torch_gradients():
+    net.zero_grad()
+    torch.nn.functional.binary_cross_entropy(net(X_t), y_t).backward()
+    return [p.grad.numpy() for p in net.parameters()]
+
+
+ours = bce_gradients(weights_m, biases_m)
+ours = [ours[0][0], ours[1][0], ours[0][1], ours[1][1]]   # W1, b1, W2, b2
+theirs = torch_gradients()
+rel_autograd = max(relative_error(a, t) for a, t in zip(ours, theirs))
+print(f"loss: ours {bce(weights_m, biases_m):.6f}, torch "
+      f"{torch.nn.functional.binary_cross_entropy(net(X_t), y_t).item():.6f}")
+print(f"max relative difference of the gradients, ours vs autograd: {rel_autograd:.1e}")
+glue("rel_autograd", float(rel_autograd), display=False)
+
+# %% [markdown]
+# The gradients are the same to within a few units of the last digit. Which of the two is
+# faster, and why the answer depends on the size of the network, is measured in
+# {ref}`sec-timing-autograd`.
+#
+# ## Gradient checking
+#
+# Finite differences are too slow and too inexact to train with, but they are the perfect
+# *test* for a backward pass, because they need nothing but the forward pass. Take a network,
+# compute its gradient by backpropagation and by central differences, and compare them with a
+# relative error scaled by the size of the gradient. `nndl_book.engine.numerical_gradient`
+# computes the central differences (perturbing a parameter array in place and restoring it),
+# and `relative_error` compares. We check our `backward` on the 2-5-1 network of the previous
+# section:
+
+# %%
 def check(backward_fn):
     gW, gb = bce_gradients(weights_m, biases_m, backward_fn)
     for name, param, grad in zip(["W1", "b1", "W2", "b2"],
@@ -764,7 +798,7 @@ check(backward)
 # %% [markdown]
 # All four relative errors are below $10^{-7}$, a common rule of thumb for a correct backward
 # pass. They are not zero because the central differences (here with $\epsilon = 10^{-6}$)
-# carry their own truncation and round-off error, as the previous section showed. A check is
+# carry their own truncation and round-off error, as the section on finite differences showed. A check is
 # only worth something if it catches mistakes, so here is a classic one: a backward pass that
 # forgets the factor $f'(\mathbf z)$ in the δ recursion.
 
@@ -796,61 +830,6 @@ for name, err in check_gradients(mlp_m, "binary_cross_entropy", X_moons, y_moons
     print(f"  {name}: relative error {err:.1e}")
 
 # %% [markdown]
-# ## Hand-written backprop against autograd on the two moons
-#
-# Now the same 2-5-1 network in PyTorch, built from the same arrays. Autograd should give the
-# same gradients as our two functions, up to rounding:
-
-# %%
-net = torch.nn.Sequential(torch.nn.Linear(2, 5), torch.nn.Sigmoid(),
-                          torch.nn.Linear(5, 1), torch.nn.Sigmoid())
-with torch.no_grad():
-    for layer, W, b_ in zip(net[::2], weights_m, biases_m):
-        layer.weight.copy_(torch.from_numpy(W))
-        layer.bias.copy_(torch.from_numpy(b_))
-X_t = torch.from_numpy(X_moons)
-y_t = torch.from_numpy(y_moons[:, None].astype(float))
-
-
-def torch_gradients():
-    net.zero_grad()
-    torch.nn.functional.binary_cross_entropy(net(X_t), y_t).backward()
-    return [p.grad.numpy() for p in net.parameters()]
-
-
-ours = bce_gradients(weights_m, biases_m)
-ours = [ours[0][0], ours[1][0], ours[0][1], ours[1][1]]   # W1, b1, W2, b2
-theirs = torch_gradients()
-rel = max(relative_error(a, t) for a, t in zip(ours, theirs))
-print(f"loss: ours {bce(weights_m, biases_m):.6f}, torch "
-      f"{torch.nn.functional.binary_cross_entropy(net(X_t), y_t).item():.6f}")
-print(f"max relative difference of the gradients, ours vs autograd: {rel:.1e}")
-
-# %% [markdown]
-# The gradients are the same to within a few units of the last digit. Which is faster? We time
-# one forward and backward pass of each, on all 200 points.
-
-# %% tags=["nbval-ignore-output"]
-# Timings differ from run to run and machine to machine, so nbval does not compare this output.
-import timeit
-
-n_calls = 100
-t_ours = min(timeit.repeat(lambda: bce_gradients(weights_m, biases_m),
-                           number=n_calls, repeat=5)) / n_calls
-t_torch = min(timeit.repeat(torch_gradients, number=n_calls, repeat=5)) / n_calls
-print(f"hand-written numpy backprop: {1e6 * t_ours:7.1f} µs per call")
-print(f"torch autograd:              {1e6 * t_torch:7.1f} µs per call")
-print(f"ratio autograd / hand-written: {t_torch / t_ours:.1f}")
-
-# %% [markdown]
-# On a network this small the arithmetic is trivial, and what the timing measures is overhead:
-# autograd records every operation in a graph and dispatches each one through a general
-# machinery, while our function calls a few numpy routines directly. On the machine that built
-# this page the hand-written version was faster by the ratio printed above. The advantage
-# belongs to the tiny size, not to the method: for large layers both spend their time in the
-# same matrix products, and autograd gives the gradient of *any* program without a line of
-# derivative code, which is why every framework uses it.
-#
 # ## Explore: a forward and backward pass
 #
 # The explorer runs the worked example forward and backward. Each node shows its value (black)
@@ -956,6 +935,9 @@ Explorer(
 # %% [markdown]
 # ## Exercises
 #
+# (sec-symmetry-breaking)=
+# ### Symmetry breaking (NNDL 4-8)
+#
 # ```{exercise} NNDL 4-8
 # :label: ex-02-nndl-4-8
 # Why must the parameters of a feedforward network not all be initialised to 0 (or to any
@@ -983,25 +965,29 @@ Explorer(
 # (why that matters is explained after the experiment).
 
 # %%
-def train_step(W1, b1_, W2, b2_, lr):
+def train_step(W1, b1_, W2, b2_, lr, X, Y):
     """One gradient-descent step on the mean cross-entropy; updates the arrays in place."""
-    Z1 = (W1[:, :, None] * Xc[None]).sum(axis=1) + b1_[:, None]     # = W1 @ Xc + b1
+    Z1 = (W1[:, :, None] * X[None]).sum(axis=1) + b1_[:, None]      # = W1 @ X + b1
     A1 = sigmoid(Z1)
     Z2 = (W2[:, :, None] * A1[None]).sum(axis=1) + b2_[:, None]     # = W2 @ A1 + b2
     P2 = sigmoid(Z2)
-    D2 = (P2 - Yc) / Xc.shape[1]                                     # output error terms
+    D2 = (P2 - Y) / X.shape[1]                                       # output error terms
     D1 = d_sigmoid(Z1) * (W2.T * D2)                                 # the delta recursion
     W2 -= lr * (D2[:, None, :] * A1[None]).sum(axis=2)               # D2 @ A1.T
     b2_ -= lr * D2.sum(axis=1)
-    W1 -= lr * (D1[:, None, :] * Xc[None]).sum(axis=2)               # D1 @ Xc.T
+    W1 -= lr * (D1[:, None, :] * X[None]).sum(axis=2)                # D1 @ X.T
     b1_ -= lr * D1.sum(axis=1)
+    return D2
 
 
-def train_moons(W1, b1_, W2, b2_, steps=2000, lr=2.0):
+def train_moons(W1, b1_, W2, b2_, steps=2000, lr=2.0, X=None, Y=None):
+    """Train in place on (X, Y), by default the two moons; return the loss and accuracy."""
+    X, Y = (Xc, Yc) if X is None else (X, Y)
     for _ in range(steps):
-        train_step(W1, b1_, W2, b2_, lr)
-    p = forward(Xc, [W1, W2], [b1_, b2_])[1][-1]
-    return bce([W1, W2], [b1_, b2_]), np.mean((p > 0.5) == Yc)
+        train_step(W1, b1_, W2, b2_, lr, X, Y)
+    p = forward(X, [W1, W2], [b1_, b2_])[1][-1]
+    loss = -np.mean(Y * np.log(p) + (1 - Y) * np.log(1 - p))
+    return loss, np.mean((p > 0.5) == Y)
 
 
 zero_net = [np.zeros((5, 2)), np.zeros(5), np.zeros((1, 5)), np.zeros(1)]
@@ -1016,7 +1002,30 @@ print(f"loss {loss_zero:.4f}, training accuracy {acc_zero:.3f}")
 # %% [markdown]
 # The five rows are identical to the last bit: the network has effectively one hidden unit,
 # and its decision boundary is a straight line (the output is a monotone function of one
-# linear combination of the inputs). From random weights (here standard normal) the units
+# linear combination of the inputs).
+#
+# These data have the same number of points in each class, and that makes the zero start
+# special. There every output is $\sigma(0) = \frac12$, so the output error terms
+# $(\frac12 - y_n)/N$ sum to zero over the batch; the output weights, whose gradient is that
+# sum times the common hidden activation $\frac12$, get no gradient, and the hidden layer gets
+# none because $W^{(2)} = 0$. The zero start is a *stationary point* of the loss. The first step
+# shows it, up to round-off:
+
+# %%
+first_step = [np.zeros((5, 2)), np.zeros(5), np.zeros((1, 5)), np.zeros(1)]
+D2_first = train_step(*first_step, 2.0, Xc, Yc)
+print("class sizes:", np.bincount(y_moons), "| sum of the output error terms:",
+      f"{D2_first.sum():.1e}")
+print("largest parameter change in the first step:",
+      f"{max(np.abs(param).max() for param in first_step):.1e}")
+
+# %% [markdown]
+# What moved the network above off that point is the round-off in the sum, of the order of
+# $10^{-18}$: the stationary point is unstable, and the learning rate 2 amplified that
+# perturbation step after step until the single effective unit learned a line. On data with
+# unequal classes the output bias gets a real gradient at once, and the zero start learns the
+# same kind of line without help from round-off (the sources box at the end of the chapter runs
+# it). Either way the units stay copies. From random weights (here standard normal) the units
 # differ from the start and become different features:
 
 # %%
@@ -1084,14 +1093,26 @@ for step in range(1, 2001):
     if first_split is None and np.any(blas_W[0] != blas_W[0][0]):
         first_split = step
 spread = np.abs(blas_W[0] - blas_W[0][0]).max()
+p_blas = forward(Xc, blas_W, blas_b)[1][-1]
+acc_blas = np.mean((p_blas > 0.5) == Yc)
 print(f"first step with unequal hidden rows: {first_split}; "
       f"largest row difference after 2000 steps: {spread:.2e}")
+print(f"after 2000 steps: loss {bce(blas_W, blas_b):.4f}, training accuracy {acc_blas:.3f} "
+      f"(exact symmetry: {acc_zero:.3f}, random start: {acc_random:.3f})")
+glue("blas_first_split", first_split if first_split is not None else 0, display=False)
+glue("blas_accuracy", float(acc_blas), display=False)
+glue("blas_spread", float(spread), display=False)
 
 # %% [markdown]
-# When the output above reports unequal rows, the units have started to separate through
-# round-off alone. That is no rescue: the symmetry breaks late, at a point that depends on the
-# machine, from a perturbation of the size of the last bit. Random initialisation breaks it
-# deliberately and at once.
+# On the machine that built this page the rows first differed at step
+# {glue:text}`blas_first_split`, early in training, and after 2000 steps they differ by
+# {glue:text}`blas_spread:.2f`. Yet the training accuracy printed on the second line is
+# {glue:text}`blas_accuracy:.3f`; on this machine that is the same as the exactly symmetric
+# network's and well below the random start's: round-off in the last bit pulled the units
+# apart, but in 2000 steps it did not turn them into different useful features. Whether, when and how far such a split
+# happens depends on the BLAS library and the CPU, and nothing in the training controls it.
+# Random initialisation breaks the symmetry deliberately, at step 0, by a margin of the size of
+# the weights.
 #
 # ```{solution-end}
 # ```
@@ -1190,6 +1211,93 @@ print("autograd agrees:", np.allclose(tW.grad, G_ex3 @ X_ex3.T),
 # ```{solution-end}
 # ```
 #
+# ## Checking the sources
+#
+# Students often meet this chapter's material first in blog answers and course notes. Two more
+# of their claims can be checked with the code of this chapter. A blog overview of network basics
+# derives the backward pass of a 2-3-2-1 network without biases or activations,
+# $y = W^{(3)}W^{(2)}W^{(1)}\mathbf x$ and $L = \frac12(y - t)^2$, and writes the gradient of the
+# first layer as the transpose of the row vector $W^{(3)}W^{(2)}$ times the input (a
+# broadcasting product that amounts to the outer product $(W^{(3)}W^{(2)})^\top\mathbf x^\top$),
+# but its third entry is spelled $w^3_{11}w^2_{21} + w^3_{21}w^2_{32}$ instead of
+# $w^3_{11}w^2_{31} + w^3_{21}w^2_{32}$, and its matrix equation sets $\partial L/\partial W^{(1)}$
+# equal to $\partial y/\partial W^{(1)}$, without the factor $\partial L/\partial y$ (its
+# summary line writes $\partial L/\partial W^{(1)}$ where that factor belongs). Autograd decides (in the blog's notation $w^l_{jk}$ runs from unit $j$
+# to unit $k$, which is entry $(k, j)$ of our $W^{(l)}$):
+
+# %%
+rng_src = np.random.default_rng(11)
+W1_src, W2_src, W3_src = (rng_src.normal(size=s) for s in [(3, 2), (2, 3), (1, 2)])
+x_src, t_src = rng_src.normal(size=(2, 1)), 0.5
+tW1 = torch.tensor(W1_src, requires_grad=True)
+y_src = torch.from_numpy(W3_src) @ torch.from_numpy(W2_src) @ tW1 @ torch.from_numpy(x_src)
+(0.5 * (y_src - t_src) ** 2).sum().backward()
+dL_dy = y_src.item() - t_src
+
+row = W3_src @ W2_src                                    # entry k: sum_m w3_m1 w2_km (blog)
+row_typo = row.copy()
+row_typo[0, 2] = W3_src[0, 0] * W2_src[0, 1] + W3_src[0, 1] * W2_src[1, 2]   # w2_21 for w2_31
+candidates = {
+    "dL/dy (W3 W2)^T x^T (correct)": dL_dy * row.T @ x_src.T,
+    "with the misspelt third entry": dL_dy * row_typo.T @ x_src.T,
+    "without the factor dL/dy": row.T @ x_src.T,
+}
+for name, grad in candidates.items():
+    wrong_rows = np.flatnonzero(np.abs(grad - tW1.grad.numpy()).max(axis=1) > 1e-12) + 1
+    print(f"{name:<32} largest difference from autograd "
+          f"{np.abs(grad - tW1.grad.numpy()).max():.1e}, wrong rows: {list(wrong_rows)}")
+
+# %% [markdown]
+# The NNDL practice chapter trains the 2-5-1 network of NNDL 4-8 from all-zero parameters and
+# reports an accuracy of about 50%, concluding that the model learned nothing. Its listing,
+# though, runs only 5 epochs (full-batch steps) at learning rate 0.2. The chapter's
+# `train_moons` at that learning rate: from zero and from the random start of NNDL 4-8, for 5
+# steps; and from zero for 2000 steps, on our balanced data and on a subset with 100 points of
+# class 0 and 80 of class 1:
+
+# %%
+def start(random):
+    if not random:
+        return [np.zeros((5, 2)), np.zeros(5), np.zeros((1, 5)), np.zeros(1)]
+    r = np.random.default_rng(0)
+    return [r.normal(size=(5, 2)), np.zeros(5), r.normal(size=(1, 5)), np.zeros(1)]
+
+
+unequal = np.r_[np.flatnonzero(y_moons == 0), np.flatnonzero(y_moons == 1)[:80]]
+runs = [("zero start,   balanced 100/100", False, 5, Xc, Yc),
+        ("random start, balanced 100/100", True, 5, Xc, Yc),
+        ("zero start,   balanced 100/100", False, 2000, Xc, Yc),
+        ("zero start,   unequal  100/80 ", False, 2000, Xc[:, unequal], Yc[:, unequal])]
+for name, random, steps, X_run, Y_run in runs:
+    loss_src, acc_src = train_moons(*start(random), steps=steps, lr=0.2, X=X_run, Y=Y_run)
+    print(f"{name}, {steps:4d} steps: loss {loss_src:.4f}, training accuracy {acc_src:.3f}")
+
+# %% [markdown]
+# ```{admonition} What the sources get wrong
+# :class: warning
+#
+# - **"e = 0.3532"** (a course homework, the worked example above). The correct error is
+#   $e =$ {glue:text}`e_worked:.4f`. Every other number of that solution is right (the
+#   comparison table differs from it by at most one unit of the last digit, apart from $e$);
+#   the slip is a sign: $(0.7401 - 0.12)^2 - (0.7729 - 0.95)^2$ prints 0.3532.
+# - **The gradient of the first layer** of a linear 2-3-2-1 network (a blog overview of network
+#   basics). Its third entry has $w^2_{21}$ where $w^2_{31}$ belongs, and its matrix equation
+#   drops the factor $\partial L/\partial y$. In the output above only the correct formula matches
+#   autograd; the misspelt entry makes row 3 wrong and the missing factor every row.
+# - **Zero initialisation "gives about 50% accuracy, the model learns nothing"** (the NNDL
+#   practice chapter). Its listing trains for 5 steps, and after 5 steps at its learning rate
+#   the random start scores the same 0.500 as the zero start (first two lines of the output
+#   above): the number says nothing about initialisation. What a zero start really does is make
+#   the hidden units copies of each other ({ref}`sec-symmetry-breaking`). On exactly balanced
+#   classes it is also a stationary point, and stays at 0.500 (third line); with unequal
+#   classes it leaves it and learns a straight boundary (last line).
+# - **"Automatic differentiation beats hand-written gradients in time and in results"** (the
+#   same practice chapter). The results are the same numbers: in the two-moons check above,
+#   ours and autograd's gradients differ by a relative {glue:text}`rel_autograd:.1e`, which is
+#   rounding. Which is faster depends on the size of the network: see
+#   {ref}`sec-timing-autograd`.
+# ```
+#
 # ## Summary
 #
 # - The chain rule on a computational graph: the gradient at a node is the gradient at its
@@ -1201,8 +1309,9 @@ print("autograd agrees:", np.allclose(tW.grad, G_ex3 @ X_ex3.T),
 #   vectors become matrices with one column per example, and the gradients sum over them.
 # - In the worked 2-2-2 example the error is $e =$ {glue:text}`e_worked:.4f`, with
 #   $\partial e/\partial w_5 =$ {glue:text}`de_dw5:.6f` and $\partial e/\partial w_6 =$
-#   {glue:text}`de_dw6:.6f`; our code, the matrix form, `nndl_book` and PyTorch agree, and the
-#   published $e = 0.3532$ is wrong.
+#   {glue:text}`de_dw6:.6f`; our code, the matrix form, `nndl_book` and PyTorch agree. A
+#   published solution agrees with every number except $e = 0.3532$, which subtracts the second
+#   squared error instead of adding it.
 # - Finite differences are simple but inexact and cost a forward pass per parameter; symbolic
 #   differentiation is exact but its expressions swell; reverse-mode automatic differentiation
 #   (backpropagation) is exact and costs about one extra pass. Finite differences remain the

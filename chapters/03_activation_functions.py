@@ -284,7 +284,8 @@ fig
 # network's gradient is a sum of many such products, one for each path, with weights of both
 # signs, so it does not fall exactly like this, but the factor $f'$ per layer is the same: this is
 # the **vanishing gradient problem** of deep sigmoid networks, which the ReLU family helps to
-# avoid.
+# avoid. The argument for whole layers, where weight matrices enter the product too, is in
+# {ref}`sec-depth-product`.
 #
 # ## The ReLU family
 #
@@ -314,6 +315,9 @@ z_layer = inputs @ weights.T
 print(f"fraction of (example, unit) pairs with ReLU active: {np.mean(z_layer > 0):.3f}")
 
 # %% [markdown]
+# (sec-dead-relu)=
+# ### Dead units
+#
 # The price is the flat left half. A unit whose net input is negative for *every* training
 # example gets no gradient at all ($\partial L/\partial w = \delta\, x$ with $\delta = 0$), so
 # gradient descent can never bring it back: it is **dead**. NNDL calls this the *dying ReLU
@@ -984,6 +988,100 @@ print("gradient of |z| at z = 2: dW =", W_t.grad.numpy(), " db =", b_t.grad.nump
 
 # %% [markdown]
 # ```{solution-end}
+# ```
+#
+# ## Checking the sources
+#
+# Three claims about activation functions from the sources, checked with this chapter's code.
+# First, where the logistic function's derivative is "close to 0", and how the same question
+# looks for tanh:
+
+# %%
+for z_s in [0.0, 3.0, 5.0, 7.0]:
+    print(f"z = {z_s:3.0f}: sigma'(z) = {d_sigmoid(z_s):.4f} ({d_sigmoid(z_s) / 0.25:6.1%} of its "
+          f"maximum)   tanh'(z) = {d_tanh(z_s):.4f} ({d_tanh(z_s):6.1%} of its maximum)")
+z_scan = np.linspace(0, 20, 200001)
+print(f"sigma' falls below 1% of its maximum only from |z| = "
+      f"{z_scan[np.argmax(d_sigmoid(z_scan) < 0.01 * 0.25)]:.2f}, tanh' from |z| = "
+      f"{z_scan[np.argmax(d_tanh(z_scan) < 0.01)]:.2f}")
+
+# %% [markdown]
+# Second, whether ReLU's derivatives, which are only 0 or 1, keep a product of many factors
+# from shrinking or growing. The chain of single units from the section on saturation, now with
+# ReLU units that are all active, weights $w = 0.5$ and $w = 2$:
+
+# %%
+for w_s in (0.5, 2.0):
+    _, relu_grads = chain(relu, d_relu, w_s)
+    print(f"ReLU chain, w = {w_s}: d a_10 / d a_0 = {relu_grads[-1]:.3e}")
+
+# %% [markdown]
+# Third, a listing in the NNDL practice chapter that demonstrates the dying ReLU problem. Its
+# five-layer model initialises its layers in a loop over `named_parameters()`, applying a
+# normal initialiser to the weights and a bias of $-8$ only to items that are `nn.Linear`
+# layers, and its logging function prints `torch.norm` of each weight matrix as "the gradient
+# of the layer". The same loop, written for a model of the same shape:
+
+# %%
+torch.manual_seed(0)
+sizes_5 = [2, 3, 3, 3, 3, 1]
+model_5 = torch.nn.ModuleDict({f"fc{i + 1}": torch.nn.Linear(n_in, n_out) for i, (n_in, n_out)
+                               in enumerate(zip(sizes_5[:-1], sizes_5[1:]))})
+matched = [name for name, item in model_5.named_parameters()
+           if isinstance(item, torch.nn.Linear)]
+print("items of named_parameters() that are nn.Linear layers:", len(matched),
+      "of", len(list(model_5.named_parameters())))
+print("bias of fc1 after that 'initialisation':", model_5["fc1"].bias.detach().numpy())
+try:
+    torch.zeros(3)(torch.zeros(3))  # the listing passes a tensor where an initialiser is called
+except TypeError as error:
+    print("calling a tensor as an initialiser:", error)
+
+
+def run_5(model, x):
+    """One forward and backward pass of the five-layer ReLU model; returns the norms."""
+    model.zero_grad()
+    h = x
+    for i in range(1, 6):
+        h = model[f"fc{i}"](h)
+        h = torch.relu(h) if i < 5 else torch.sigmoid(h)
+    F.binary_cross_entropy(h, (x[:, :1] > 0).double()).backward()
+    return [(model[f"fc{i}"].weight.norm().item(), model[f"fc{i}"].weight.grad.norm().item())
+            for i in range(1, 6)]
+
+
+x_5 = torch.from_numpy(np.random.default_rng(1).normal(size=(100, 2)))
+with torch.no_grad():  # the initialisation the text describes, applied to every layer
+    for layer in model_5.values():
+        layer.weight.normal_(0.0, 0.01)
+        layer.bias.fill_(-8.0)
+print("layer   |W| (what the listing prints)   |dL/dW| (the gradient)")
+for i, (w_norm, g_norm) in enumerate(run_5(model_5, x_5), start=1):
+    print(f"fc{i}     {w_norm:.4f}                          {g_norm:.1e}")
+
+# %% [markdown]
+# ```{admonition} What the sources get wrong
+# :class: warning
+#
+# - **"When the input is above 3 or below $-3$ the sigmoid's gradient is very close to 0"** (a
+#   blog overview of network basics). The first output above shows $\sigma'(3)$ is still
+#   about a fifth of its maximum; the logistic function's derivative falls below 1% of its
+#   maximum only beyond the $|z|$ printed on the last line. The statement fits tanh, whose
+#   derivative drops below 1% of its maximum at about $|z| = 3$ (same line).
+# - **"The product of ReLU gradients cannot converge to 0"** (a blog answer to NNDL 4-3). The
+#   factors $f'(z)$ are 0 or 1, but each step back also multiplies by a weight: the second
+#   output shows ten active ReLU units shrinking the derivative by $0.5^{10}$ with $w = 0.5$ and
+#   growing it by $2^{10}$ with $w = 2$. ReLU removes the saturation factor, not the weights'
+#   factor ({ref}`sec-depth-product`).
+# - **The practice chapter's dead-ReLU experiment** (the NNDL practice chapter). Its
+#   initialisation loop never initialises anything: `named_parameters()` yields tensors, never
+#   `nn.Linear` layers, so no item matches (first line of the third output) and the biases keep
+#   PyTorch's default values instead of $-8$; had an item matched, calling the tensor it passes
+#   as an initialiser would have raised the `TypeError` shown. And its logging prints weight
+#   norms, not gradients: with the initialisation it describes actually applied, every hidden
+#   ReLU unit is dead, and the table shows the gradients of all five weight matrices to be
+#   exactly 0 (those of `fc5` because the activations they multiply are all 0), while the norms
+#   the listing prints are not.
 # ```
 #
 # ## Summary

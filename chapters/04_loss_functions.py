@@ -171,6 +171,8 @@ def bce(a, y):
 print("   a    cross-entropy  squared error")
 for a in [0.99, 0.9, 0.5, 0.1, 0.01, 0.0001]:
     print(f"{a:7.4f}   {bce(a, 1.0):9.4f}      {(1 - a) ** 2:9.4f}")
+glue("bce_a01", float(bce(0.1, 1.0)), display=False)
+glue("bce_a00001", float(bce(0.0001, 1.0)), display=False)
 
 # %% [markdown]
 # The squared error of a probability can never exceed 1, however wrong the prediction; the
@@ -301,31 +303,10 @@ print("agrees with nndl_book:     ", np.allclose(J_ours, losses.softmax_jacobian
 print("every row sums to 0:", np.allclose(J_ours.sum(axis=1), 0.0, atol=1e-15))
 
 # %% [markdown]
-# Three things can be read off $J$. The diagonal is positive and everything else negative:
-# raising $z_j$ raises $a_j$ and lowers every other output (Nielsen's *monotonicity* exercise).
-# Each row sums to 0, because the outputs always sum to 1, so they cannot all move the same way.
-# And $J$ is symmetric.
-#
-# ### Softmax is not local
-#
-# In a sigmoid layer each output depends only on its own net input, $a_j = \sigma(z_j)$. In a
-# softmax layer each output depends on *all* of them, through the denominator. Change one bias of
-# an output layer by $+1$ and compare:
-
-# %%
-W_out = rng.normal(size=(4, 3))
-b_out = rng.normal(size=4)
-h = np.array([0.2, -0.4, 0.7])  # activations of the layer below
-
-b_new = b_out.copy()
-b_new[1] += 1.0  # change only the bias of output 2
-z_old, z_new = W_out @ h + b_out, W_out @ h + b_new
-print("change of the sigmoid outputs:", sigmoid(z_new) - sigmoid(z_old))
-print("change of the softmax outputs:", softmax(z_new) - softmax(z_old))
-
-# %% [markdown]
-# The sigmoid layer changes one output; the softmax layer changes all four, and the changes sum
-# to zero.
+# Two things can be read off $J$ at once. Each row sums to 0, because the outputs always sum
+# to 1, so they cannot all move the same way. And $J$ is symmetric. What the *signs* of its
+# entries say, and why every output of a softmax layer depends on every net input, are
+# exercises ({ref}`ex-04-nielsen-monotonicity`, {ref}`ex-04-nielsen-sigmoid-sum`).
 #
 # ### Temperature: where the name comes from
 #
@@ -379,8 +360,12 @@ print(f"torch F.cross_entropy:              "
 # %% [markdown]
 # ### Its gradient: prediction minus target
 #
-# By the chain rule through the Jacobian above, using $\partial \ln a_i/\partial z_j =
-# \delta_{ij} - a_j$ and $\sum_i y_i = 1$:
+# First the derivative of a log-output. Since $\ln a_i = z_i - \ln S$ with
+# $S = \sum_k e^{z_k}$, and $\partial \ln S/\partial z_j = e^{z_j}/S = a_j$,
+#
+# $$ \frac{\partial \ln a_i}{\partial z_j} = \delta_{ij} - a_j $$
+#
+# (the Jacobian above divided by $a_i$). Then, by the chain rule and $\sum_i y_i = 1$:
 #
 # $$ \frac{\partial C}{\partial z_j} = -\sum_i y_i \frac{\partial \ln a_i}{\partial z_j}
 #    = -\sum_i y_i(\delta_{ij} - a_j) = a_j \sum_i y_i - y_j = a_j - y_j . $$
@@ -413,38 +398,14 @@ print("agrees with nndl_book:     ", np.allclose(grad_ours, losses.d_cross_entro
 # negative log-likelihood of a probability model (Gaussian, Bernoulli, categorical, independent
 # Bernoullis), and each gives the same error signal at the net input of the output layer,
 # $\partial L/\partial \mathbf z = \hat{\mathbf y} - \mathbf y$ (for the squared error with the
-# factor $\frac12$). Autograd confirms it. The sigmoid case has three outputs with targets
-# $(1, 0, 1)$, so it is the multi-label row and, output by output, the binary row:
-
-# %%
-z_out = torch.tensor([0.8, -1.2, 2.0], requires_grad=True)
-cases = {
-    "identity + squared error/2": (lambda v: v, [0.5, -1.0, 1.0],
-                                   lambda o, y: 0.5 * ((o - y) ** 2).sum()),
-    "sigmoids + cross-entropy  ": (torch.sigmoid, [1.0, 0.0, 1.0],
-                                   lambda o, y: -(y * o.log() + (1 - y) * (1 - o).log()).sum()),
-    "softmax  + log-likelihood ": (lambda v: torch.softmax(v, 0), [0.0, 0.0, 1.0],
-                                   lambda o, y: -(y * o.log()).sum()),
-}
-for name, (unit, target, loss) in cases.items():
-    z_out.grad = None
-    out = unit(z_out)
-    loss(out, torch.tensor(target)).backward()
-    same = torch.allclose(z_out.grad, out.detach() - torch.tensor(target))
-    print(f"{name}: dL/dz == y_hat - y: {same}")
-
-# %% [markdown]
-# Mixing the pairs up goes wrong in instructive ways. Sigmoid outputs are not a distribution over classes: each
-# lies in $(0, 1)$ but their sum can be anything between 0 and $K$. Softmax outputs *are* a
-# distribution, which is wrong for multi-label targets: if two labels are both present, the
-# softmax cannot give both a probability near 1.
-
-# %%
-z_demo = np.array([2.0, 1.5, -1.0])
-print(f"sigmoid outputs {sigmoid(z_demo)} sum to {sigmoid(z_demo).sum():.4f}")
-print(f"softmax outputs {softmax(z_demo)} sum to {softmax(z_demo).sum():.4f}")
-
-# %% [markdown]
+# factor $\frac12$). For the softmax pair that was derived above; for the other two it is an
+# exercise ({ref}`ex-04-nielsen-output-error`).
+#
+# Mixing the pairs up goes wrong in instructive ways. Sigmoid outputs are not a distribution
+# over classes ({ref}`ex-04-nielsen-sigmoid-sum`). Softmax outputs *are* a distribution, which
+# is wrong for multi-label targets: if two labels are both present, the softmax cannot give
+# both a probability near 1.
+#
 # ## The learning slowdown
 #
 # Nielsen's chapter 3 opens with an experiment on the smallest possible network: one sigmoid
@@ -1013,6 +974,26 @@ for _ in range(1000):
 print("diagonal > 0 and off-diagonal < 0 in every case:", ok)
 
 # %% [markdown]
+# In a sigmoid layer, by contrast, each output depends only on its own net input,
+# $a_j = \sigma(z_j)$. Change one bias of a 3 → 4 output layer by $+1$ and compare the two
+# layers:
+
+# %%
+W_out = rng.normal(size=(4, 3))
+b_out = rng.normal(size=4)
+h = np.array([0.2, -0.4, 0.7])  # activations of the layer below
+b_new = b_out.copy()
+b_new[1] += 1.0  # change only the bias of output 2
+z_old, z_new = W_out @ h + b_out, W_out @ h + b_new
+print("change of the sigmoid outputs:", sigmoid(z_new) - sigmoid(z_old))
+print("change of the softmax outputs:", softmax(z_new) - softmax(z_old))
+print(f"sum of the softmax changes: {(softmax(z_new) - softmax(z_old)).sum():.1e}")
+
+# %% [markdown]
+# The sigmoid layer changes one output; the softmax layer changes all four, and the changes sum
+# to zero.
+
+# %% [markdown]
 # ```{solution-end}
 # ```
 #
@@ -1039,34 +1020,40 @@ print("z_j - ln a_j =", C_j, f"; ln sum_k e^z_k = {np.log(np.exp(z_inv).sum()):.
 # ```{solution-end}
 # ```
 #
-# ```{exercise} Nielsen ch. 3, softmax problems: backpropagation with softmax and log-likelihood
-# :label: ex-04-nielsen-softmax-backprop
-# For a softmax output layer with the log-likelihood cost $C = -\ln a^L_y$, show that the output
-# error is $\delta^L_j = \partial C/\partial z^L_j = a^L_j - y_j$, and hence
-# $\partial C/\partial b^L_j = a^L_j - y_j$ and $\partial C/\partial w^L_{jk} = a^{L-1}_k (a^L_j - y_j)$
-# (Nielsen's equations 81, 82 and 84).
+# ```{exercise} Backpropagation through a softmax with temperature
+# :label: ex-04-softmax-temperature
+# Scale the logits before the softmax, $a_j = e^{c z_j}/\sum_k e^{c z_k}$ with $c > 0$, and use
+# the log-likelihood cost $C = -\ln a_y$. Show that $\partial C/\partial z_j = c\,(a_j - y_j)$
+# and that the Jacobian is $\partial a_i/\partial z_j = c\,a_i(\delta_{ij} - a_j)$. What
+# happens to the Jacobian as $c \to 0$ and as $c \to \infty$? Check with autograd.
 # ```
 #
-# ```{solution-start} ex-04-nielsen-softmax-backprop
+# ```{solution-start} ex-04-softmax-temperature
 # :class: dropdown
 # ```
 #
-# $\delta^L = \mathbf a^L - \mathbf y$ is the gradient derived in the section on the
-# log-likelihood cost. Since $z^L_j = \sum_k w^L_{jk}a^{L-1}_k + b^L_j$, $\partial z^L_j/\partial
-# b^L_j = 1$ and $\partial z^L_j/\partial w^L_{jk} = a^{L-1}_k$, which gives the other two. As a
-# matrix, $\partial C/\partial W^L = \boldsymbol\delta^L (\mathbf a^{L-1})^\top$. Checked on a
-# $3 \to 4$ softmax layer:
+# With $u = c\,\mathbf z$ the layer is an ordinary softmax of $u$, so $\partial C/\partial u_j =
+# a_j - y_j$ (derived in the section on the log-likelihood cost) and
+# $\partial a_i/\partial u_j = a_i(\delta_{ij} - a_j)$; the chain rule through
+# $\partial u_j/\partial z_j = c$ multiplies both by $c$. As $c \to 0$ the outputs tend to
+# $1/K$ and the Jacobian vanishes like $c$. As $c \to \infty$ with a unique largest logit the
+# outputs tend to a one-hot vector, for which $a_i(\delta_{ij} - a_j) = 0$ in every entry, and
+# it tends to 0 exponentially fast, much faster than the factor $c$ grows: the hard maximum is
+# flat almost everywhere. The Jacobian is largest in between:
 
 # %%
-torch.manual_seed(7)
-sm_layer = torch.nn.Linear(3, 4)
-a_prev = torch.rand(3)
-y_class = 2
-zL = sm_layer(a_prev)
-(-torch.log_softmax(zL, dim=0)[y_class]).backward()
-delta = (torch.softmax(zL, dim=0) - F.one_hot(torch.tensor(y_class), 4)).detach()
-print("dC/db == a - y:             ", torch.allclose(sm_layer.bias.grad, delta))
-print("dC/dW == outer(a - y, a_prev):", torch.allclose(sm_layer.weight.grad, torch.outer(delta, a_prev)))
+z_c = torch.tensor([1.0, 2.0, 3.0, 2.5], requires_grad=True)
+c_check, y_c = 2.5, 1
+(-torch.log_softmax(c_check * z_c, dim=0)[y_c]).backward()
+a_c = softmax(c_check * z_c.detach().numpy())
+print("dC/dz == c (a - y):", np.allclose(z_c.grad.numpy(), c_check * (a_c - np.eye(4)[y_c])))
+print("      c   largest |da_i/dz_j|   autograd agrees")
+for c in [0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 20.0, 100.0]:
+    a_t = softmax(c * z_c.detach().numpy())
+    J_c = c * (np.diag(a_t) - np.outer(a_t, a_t))
+    J_auto = torch.autograd.functional.jacobian(lambda v, c=c: torch.softmax(c * v, dim=0),
+                                                z_c.detach()).numpy()
+    print(f"{c:7.2f}   {np.abs(J_c).max():.3e}             {np.allclose(J_c, J_auto, atol=1e-15)}")
 
 # %% [markdown]
 # ```{solution-end}
@@ -1105,6 +1092,31 @@ print(f"cross-entropy: smallest curvature {curv_ce.min():+.4f} (>= 0: convex);  
 
 # %% [markdown]
 # ```{solution-end}
+# ```
+#
+# ## Checking the sources
+#
+# ```{admonition} What the sources get wrong
+# :class: warning
+#
+# - **The cross-entropy "stays between 0 and 1"** (a blog answer to Nielsen's chapter 3
+#   exercises, on the swapped-arguments exercise). It is unbounded above: the table in the
+#   section on binary classification prints {glue:text}`bce_a01:.4f` for $a = 0.1$ and
+#   {glue:text}`bce_a00001:.4f` for $a = 0.0001$ with target 1, and it grows like $-\ln a$.
+#   That growth is exactly what makes a confident mistake expensive.
+# - **Softmax with a scale $c$: "as $c \to \infty$ the rates of change become very large, and
+#   $c = 1$ gives the smallest rate"** (the same blog answer). Both limits go the other way.
+#   The Jacobian is $c\,(\operatorname{diag}\mathbf a - \mathbf a\mathbf a^\top)$; the table
+#   in the solution of {ref}`ex-04-softmax-temperature` shows its largest entry vanishing as
+#   $c \to 0$ *and* as $c \to \infty$ (the hard maximum is flat), with $c = 1$ in between,
+#   not at a minimum. What $c \to \infty$ does is harden the outputs into a one-hot argmax, as
+#   the temperature table of the softmax section prints.
+# - **"No cost can remove $x_j$ from $\partial C/\partial w_j$ because all parameters would
+#   then change at the same rate, which is undesirable"** (the same blog answer). Undesirable
+#   or not, it is impossible: $z$ depends on $w_j$ only through $x_j w_j$, so
+#   $\partial C/\partial w_j = x_j\,\partial C/\partial z$ for every cost. The solution of
+#   {ref}`ex-04-nielsen-xj` prints $\partial C/\partial w = x\,\partial C/\partial b$ for
+#   three unrelated costs, zero gradient for the weight whose input is 0 included.
 # ```
 #
 # ## Summary

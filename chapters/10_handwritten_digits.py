@@ -1018,9 +1018,9 @@ print(f"after {total_epochs} epochs: dev loss {dev_loss_h:.4f}, dev accuracy {de
 # ```{solution-end}
 # ```
 #
-# ```{exercise} NNDL §7.4: standardising with the wrong statistics
+# ```{exercise} Standardising with the wrong statistics
 # :label: ex-10-leak
-# Standardise the inputs with the mean and standard deviation of *all* 1,797 images instead of
+# (NNDL §7.4 on preprocessing.) Standardise the inputs with the mean and standard deviation of *all* 1,797 images instead of
 # the training part, train softmax regression as above, and compare the test accuracy with
 # the one reported in this chapter. Does the difference show that the leak matters? Why is
 # it a mistake whatever the number says?
