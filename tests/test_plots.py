@@ -570,15 +570,15 @@ def test_figure_to_png_palette_frames_are_smaller_and_still_png() -> None:
     grid = np.linspace(-2, 2, 60)
     ax.contourf(grid, grid, np.add.outer(grid**2, grid), levels=40)
     full = plots.figure_to_png(fig)
-    small = plots.figure_to_png(fig, colors=64)
+    small = plots.figure_to_png(fig, colours=64)
     assert small.startswith(b"\x89PNG") and len(small) < len(full) / 2
     image = PIL.Image.open(io.BytesIO(small))
     assert image.mode == "P" and image.size == (320, 240)
-    assert plots.figure_to_png(fig, colors=64) == small
+    assert plots.figure_to_png(fig, colours=64) == small
     quick = PIL.Image.open(io.BytesIO(plots.figure_to_png(fig, exact=False)))
     assert quick.size == (320, 240)
-    with pytest.raises(ValueError, match="colors must be an integer from 2 to 256"):
-        plots.figure_to_png(fig, colors=300)
+    with pytest.raises(ValueError, match="colours must be an integer from 2 to 256"):
+        plots.figure_to_png(fig, colours=300)
 
 
 def test_plot_network_draws_every_neuron_and_weight() -> None:

@@ -41,7 +41,7 @@ DEFAULT_BUDGET_BYTES = 1_000_000
 DEFAULT_MAX_FRAMES = 200
 MODES = ("frames", "live")
 #: Palette size of precomputed frames (see ``nndl_book.plots.figure_to_png``).
-FRAME_COLORS = 64
+FRAME_COLOURS = 64
 
 
 def format_value(value: Any) -> str:
@@ -260,11 +260,11 @@ class Explorer(w.VBox):
     def render(self, params: Mapping[str, Any]) -> tuple[bytes, str]:
         """Draw one frame: PNG bytes and its caption HTML.
 
-        Frames kept in the page are reduced to a palette of ``FRAME_COLORS`` colours; a live
+        Frames kept in the page are reduced to a palette of ``FRAME_COLOURS`` colours; a live
         redraw renders in one quick pass instead.
         """
         live = self.mode == "live"
-        png_options: dict[str, Any] = {"exact": False} if live else {"colors": FRAME_COLORS}
+        png_options: dict[str, Any] = {"exact": False} if live else {"colours": FRAME_COLOURS}
         try:
             result = self.draw_function(**params)
         except (ValueError, ArithmeticError) as err:
