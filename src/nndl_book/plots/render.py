@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable, Hashable
 
 import numpy as np
 import PIL.Image
-from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.artist import Artist
+from matplotlib.backend_bases import FigureCanvasBase, RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from nndl_book._validate import check_int, check_positive
 
-__all__ = ["figure_to_png", "show_figures_inline"]
+__all__ = ["CachedBackground", "figure_to_png", "show_figures_inline"]
 
 
 def show_figures_inline(dpi: float = 110) -> None:
@@ -54,7 +56,7 @@ def figure_to_png(
         Resolution; a 5 x 3.5 inch figure gives a 400 x 280 pixel image at 80 dpi.
     exact : bool, default True
         Settle the layout first so that the same figure always gives the same bytes. ``False``
-        renders in one pass, about twice as fast (for live redraws).
+        renders in one pass and compresses lightly, about twice as fast (for live redraws).
     colours : int, optional
         Reduce the image to a palette of this many colours (2 to 256); a plot with filled
         contours shrinks four- to sixfold. Used for the frames a web page stores.
@@ -90,6 +92,8 @@ def figure_to_png(
             axes.set_position(bounds.tolist(), which="both")
             axes.set_in_layout(in_layout)  # set_position takes the axes out of the layout
         fig.set_layout_engine("none")
+    if not exact and colours is None:
+        return _quick_png(fig, dpi)
     buf = io.BytesIO()
     try:
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
@@ -105,3 +109,72 @@ def figure_to_png(
     out = io.BytesIO()
     palette.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def _quick_png(fig: Figure, dpi: float) -> bytes:
+    """One Agg pass and light compression: a live redraw's PNG, in about a third of the time."""
+    original = fig.dpi
+    fig.dpi = dpi
+    try:
+        canvas = FigureCanvasAgg(fig) if not isinstance(fig.canvas, FigureCanvasAgg) else fig.canvas
+        canvas.draw()
+        image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        rgb = image.convert("RGB")
+    finally:
+        fig.dpi = original
+    out = io.BytesIO()
+    rgb.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+class CachedBackground(Artist):
+    """The static part of a figure, painted once per resolution and reused as pixels.
+
+    An explorer redraws its figure on every change of a control, but often only part of it
+    changes: the contours under an optimiser's path, say. Add this artist to the Figure; the
+    first time a figure with this ``key`` is drawn at a given dpi, ``paint`` draws the static
+    part into a fresh Figure of the same size, and the pixels are kept; every later draw copies
+    them under the Figure's other artists, which costs next to nothing.
+
+    Parameters
+    ----------
+    key : hashable
+        What the static part depends on, e.g. the landscape's name. Figures of the same size
+        with the same key share the pixels.
+    paint : callable
+        ``paint(figure)`` draws the static part into an empty Figure of ``figsize`` (its Axes
+        must stand where the live Figure's do, e.g. at fixed positions).
+    figsize : (float, float)
+        Size of the Figure in inches.
+    """
+
+    _pixels: dict[tuple[Hashable, tuple[float, float], float], np.ndarray] = {}
+    _LIMIT = 64  # painted backgrounds kept at most (each is a few hundred kilobytes)
+
+    def __init__(self, key: Hashable, paint: Callable[[Figure], None],
+                 figsize: tuple[float, float]) -> None:
+        super().__init__()
+        self.key, self.paint, self.figsize = key, paint, (float(figsize[0]), float(figsize[1]))
+        self.set_zorder(-100)
+
+    def pixels(self, dpi: float) -> np.ndarray:
+        """The painted RGBA pixels at ``dpi`` (top row first)."""
+        key = (self.key, self.figsize, float(dpi))
+        if key not in self._pixels:
+            if len(self._pixels) >= self._LIMIT:
+                self._pixels.pop(next(iter(self._pixels)))
+            fig = Figure(figsize=self.figsize, dpi=dpi)
+            self.paint(fig)
+            canvas = FigureCanvasAgg(fig)
+            canvas.draw()
+            self._pixels[key] = np.asarray(canvas.buffer_rgba()).copy()
+        return self._pixels[key]
+
+    def draw(self, renderer: RendererBase) -> None:
+        if not self.get_visible():
+            return
+        gc = renderer.new_gc()
+        try:
+            renderer.draw_image(gc, 0, 0, self.pixels(renderer.dpi)[::-1])  # bottom row first
+        finally:
+            gc.restore()
