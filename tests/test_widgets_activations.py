@@ -11,13 +11,12 @@ from matplotlib.figure import Figure
 
 from nndl_book.maths.activations import ACTIVATIONS
 from nndl_book.plots import figure_to_png
+from nndl_book.engine.probes import dead_units, layer_preactivations
 from nndl_book.widgets.activations import (
     FRAME_ACTIVATIONS,
     FRAME_BIASES,
     activation_explorer,
-    dead_units,
     draw_activation,
-    layer_preactivations,
 )
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
 

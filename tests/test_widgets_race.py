@@ -9,15 +9,8 @@ from matplotlib.figure import Figure
 
 from nndl_book.engine.landscapes import get_landscape
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
-from nndl_book.widgets.race import (
-    BASE_LR,
-    OPTIMIZER_NAMES,
-    STEPS,
-    draw_race,
-    finish_step,
-    optimizer_race,
-    race_path,
-)
+from nndl_book.engine.race import BASE_LR, OPTIMIZER_NAMES, STEPS, finish_step, race_path
+from nndl_book.widgets.race import draw_race, optimizer_race
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -34,7 +34,6 @@ from nndl_book.widgets.initialisation import initialisation_explorer
 from nndl_book.widgets.race import optimizer_race
 from nndl_book.widgets.two_moons import draw_two_moons, two_moons_trainer
 
-
 EXPLORERS: list[tuple[str, Callable[..., Explorer]]] = [
     ("two-moons trainer", two_moons_trainer),
     ("activation explorer", activation_explorer),
@@ -163,7 +162,9 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def live_update_times(explorer: Explorer, index: int, rounds: int) -> tuple[list[float], list[float]]:
+def live_update_times(
+    explorer: Explorer, index: int, rounds: int
+) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU seconds of every live redraw that moving control ``index`` triggers.
 
     The control is stepped through every value it offers, ``rounds`` times, from the

@@ -15,12 +15,11 @@ import torch
 from torch import nn
 
 from nndl_book import _validate as v
+from nndl_book.engine.probes import SATURATION, saturated_fraction, saturation_bounds
 from nndl_book.training.nets import activation_name
 
 __all__ = ["activation_stats", "dead_relu_fraction", "grad_norms", "weights_by_layer"]
 
-#: Output range (low, high) of the bounded activations, for the saturation fraction.
-_BOUNDS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 
 def _check_model(model: object) -> nn.Module:
@@ -106,7 +105,7 @@ def dead_relu_fraction(model: nn.Module, X: object) -> list[float]:
 
 
 def activation_stats(
-    model: nn.Module, X: object, *, saturation: float = 0.95
+    model: nn.Module, X: object, *, saturation: float = SATURATION
 ) -> list[dict[str, object]]:
     """Summary of every activation module's output on ``X``.
 
@@ -115,10 +114,11 @@ def activation_stats(
     model : torch.nn.Module
     X : array_like or torch.Tensor, shape (n_samples, n_features)
     saturation : float, default 0.95
-        An output of a bounded activation (sigmoid, tanh, hard_tanh) counts as saturated when its
-        distance from the middle of the range is at least ``saturation`` times the half
-        range: sigmoid outputs below 0.025 or above 0.975, tanh outputs beyond +-0.95. There
-        the derivative is below a tenth of its maximum.
+        An output of a bounded activation (sigmoid, tanh, hard sigmoid, hard tanh) counts as
+        saturated when its distance from the middle of the range is at least ``saturation``
+        times the half range: sigmoid outputs below 0.025 or above 0.975, tanh outputs beyond
+        ±0.95. There the derivative is below a tenth of its maximum. This is the book's one
+        saturation rule, :func:`nndl_book.engine.probes.saturated_fraction`.
 
     Returns
     -------
@@ -136,12 +136,8 @@ def activation_stats(
     for k, (m, a) in enumerate(zip(acts, _capture(model, X, acts), strict=True), start=1):
         name = activation_name(m)
         a = a.double()
-        saturated = None
-        bounds = (m.min_val, m.max_val) if isinstance(m, nn.Hardtanh) else _BOUNDS.get(name)
-        if bounds is not None:
-            low, high = bounds
-            mid, half = (low + high) / 2, (high - low) / 2
-            saturated = ((a - mid).abs() >= frac * half).double().mean().item()
+        bounds = (m.min_val, m.max_val) if isinstance(m, nn.Hardtanh) else saturation_bounds(name)
+        saturated = None if bounds is None else saturated_fraction(a.numpy(), bounds, frac)
         stats.append(
             {
                 "layer": f"layer {k}",
