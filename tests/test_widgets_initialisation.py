@@ -10,10 +10,10 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
+from nndl_book.engine.probes import INIT_SCHEMES, LayerStatistics, layer_statistics
 from nndl_book.maths.init import initialize
 from nndl_book.plots import figure_to_png
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
-from nndl_book.engine.probes import INIT_SCHEMES, LayerStatistics, layer_statistics
 from nndl_book.widgets.initialisation import draw_initialisation, initialisation_explorer
 
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -6,11 +6,15 @@ Each also accepts ``ax``, an existing :class:`matplotlib.axes.Axes` to draw into
 then returns ``ax.figure``. Functions that normally draw two panels draw only the first one
 into a given ``ax``.
 
-The package has one module per family of figures, :mod:`~nndl_book.plots.style` (palette,
-sizes, axis styling and ticks, public so that the explorers share it) and
-:mod:`~nndl_book.plots.render` (:func:`figure_to_png` renders deterministic PNG bytes for
-precomputed widget frames; :func:`show_figures_inline` shows figures in a notebook). Class
-``k`` of a data set is always drawn in ``PALETTE[k]`` (class 0 blue, class 1 vermillion).
+The package has one module per family of figures (:mod:`~nndl_book.plots.training`,
+:mod:`~nndl_book.plots.boundary`, :mod:`~nndl_book.plots.activations`,
+:mod:`~nndl_book.plots.layers`, :mod:`~nndl_book.plots.landscapes`,
+:mod:`~nndl_book.plots.network`), :mod:`~nndl_book.plots.style` (palette, sizes, axis styling
+and ticks, public so that the explorers share it) and :mod:`~nndl_book.plots.render`
+(:func:`~nndl_book.plots.render.figure_to_png` renders deterministic PNG bytes for precomputed
+widget frames; :func:`~nndl_book.plots.render.show_figures_inline` shows figures in a
+notebook). Every name here is importable from ``nndl_book.plots`` itself. Class ``k`` of a data
+set is always drawn in ``PALETTE[k]`` (class 0 blue, class 1 vermillion).
 """
 
 from nndl_book.plots.activations import plot_activations

@@ -165,7 +165,8 @@ def draw_activation(
     bias : float, default 0.0
         Bias of every unit of the layer; any finite number.
     seed : int, default 0
-        Seed of the layer's inputs and weights (see :func:`layer_preactivations`).
+        Seed of the layer's inputs and weights (see
+        :func:`nndl_book.engine.probes.layer_preactivations`).
 
     Returns
     -------
