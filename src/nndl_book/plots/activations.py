@@ -10,17 +10,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from nndl_book._validate import as_array
+from nndl_book.plots import style
 from nndl_book.plots._checks import check_ax, check_bool, check_mapping
-from nndl_book.plots.style import (
-    SIZE,
-    ZERO_LINE,
-    add_legend,
-    colour,
-    figure_of,
-    new_axes,
-    set_labels,
-    style_axes,
-)
 
 __all__ = ["plot_activations"]
 
@@ -62,28 +53,28 @@ def plot_activations(
     curves = [_curve(name, entry, xs) for name, entry in funcs.items()]
 
     two = derivative and ax is None
-    axes = new_axes(ax, (9.0, 3.4) if two else SIZE, 2 if two else 1)
-    fig = figure_of(axes)
+    axes = style.new_axes(ax, (9.0, 3.4) if two else style.SIZE, 2 if two else 1)
+    fig = style.figure_of(axes)
     for panel in axes:
-        style_axes(panel)
-        panel.axhline(0, color=ZERO_LINE, lw=0.8, zorder=1)
-        panel.axvline(0, color=ZERO_LINE, lw=0.8, zorder=1)
+        style.style_axes(panel)
+        panel.axhline(0, color=style.ZERO_LINE, lw=0.8, zorder=1)
+        panel.axvline(0, color=style.ZERO_LINE, lw=0.8, zorder=1)
     for i, (name, fx, dfx, numerical) in enumerate(curves):
-        axes[0].plot(xs, fx, color=colour(i), lw=2, label=name)
+        axes[0].plot(xs, fx, color=style.colour(i), lw=2, label=name)
         if two:
             axes[1].plot(
                 xs,
                 dfx,
-                color=colour(i),
+                color=style.colour(i),
                 lw=2,
                 ls="--" if numerical else "-",
                 label=f"{name} (numerical)" if numerical else name,
             )
-    set_labels(axes[0], "$z$", "$f(z)$", "activation functions" if two else None)
-    add_legend(axes[0])
+    style.set_labels(axes[0], "$z$", "$f(z)$", "activation functions" if two else None)
+    style.add_legend(axes[0])
     if two:
-        set_labels(axes[1], "$z$", "$f'(z)$", "derivatives")
-        add_legend(axes[1])
+        style.set_labels(axes[1], "$z$", "$f'(z)$", "derivatives")
+        style.add_legend(axes[1])
     return fig
 
 

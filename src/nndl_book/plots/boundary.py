@@ -11,22 +11,8 @@ from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.figure import Figure
 
 from nndl_book._validate import as_array, check_int, check_positive
+from nndl_book.plots import style
 from nndl_book.plots._checks import check_ax, check_bool, check_title
-from nndl_book.plots.style import (
-    BLACK,
-    DIVERGING,
-    LABEL_SIZE,
-    MARKERS,
-    TICK_SIZE,
-    add_legend,
-    colour,
-    figure_of,
-    lighten,
-    new_axes,
-    nice_ceil,
-    set_labels,
-    style_axes,
-)
 
 __all__ = ["plot_decision_boundary"]
 
@@ -61,7 +47,7 @@ def plot_decision_boundary(
     padding : float, default 0.5
         Margin around the data, in data units.
     ax : matplotlib.axes.Axes, optional
-        Draw into this Axes (no colour bar is added then).
+        Draw into this Axes (no style.colour bar is added then).
     title : str, optional
         Axes title.
     probability : bool, default True
@@ -101,9 +87,9 @@ def plot_decision_boundary(
             f"[0, 1]: pass probability=False for logits or labels"
         )
 
-    axes = new_axes(ax)
+    axes = style.new_axes(ax)
     panel = axes[0]
-    style_axes(panel, grid=False)
+    style.style_axes(panel, grid=False)
     zz = scores.reshape(resolution, resolution)
     if discrete:
         _fill_classes(panel, xx, yy, zz, max(n_classes, 2))
@@ -111,14 +97,15 @@ def plot_decision_boundary(
         _fill_scores(panel, xx, yy, zz, probability, colour_bar=ax is None)
     for k in np.unique(labels):
         pts = X[labels == k]
-        panel.scatter(pts[:, 0], pts[:, 1], s=18, color=colour(int(k)),
-                      marker=MARKERS[k % len(MARKERS)], edgecolors="white", linewidths=0.5,
+        panel.scatter(pts[:, 0], pts[:, 1], s=18, color=style.colour(int(k)),
+                      marker=style.MARKERS[k % len(style.MARKERS)], edgecolors="white",
+                      linewidths=0.5,
                       label=f"class {names[int(k)]}", zorder=3)
     panel.set_xlim(lo[0], hi[0])
     panel.set_ylim(lo[1], hi[1])
-    set_labels(panel, "$x_1$", "$x_2$", title)
-    add_legend(panel, markerscale=1.2, handletextpad=0.2, borderpad=0.3)
-    return figure_of(axes)
+    style.set_labels(panel, "$x_1$", "$x_2$", title)
+    style.add_legend(panel, markerscale=1.2, handletextpad=0.2, borderpad=0.3)
+    return style.figure_of(axes)
 
 
 def _window(
@@ -191,11 +178,11 @@ def _scores(
 def _fill_classes(panel: Axes, xx: np.ndarray, yy: np.ndarray, zz: np.ndarray,
                   n_classes: int) -> None:
     """Regions in light class colours, borders in black."""
-    cmap = ListedColormap([lighten(colour(k), 0.72) for k in range(n_classes)])
+    cmap = ListedColormap([style.lighten(style.colour(k), 0.72) for k in range(n_classes)])
     panel.contourf(xx, yy, zz, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap)
     borders = [k + 0.5 for k in range(n_classes - 1) if zz.min() < k + 0.5 < zz.max()]
     if borders:
-        panel.contour(xx, yy, zz, levels=borders, colors=BLACK, linewidths=1.2)
+        panel.contour(xx, yy, zz, levels=borders, colors=style.BLACK, linewidths=1.2)
 
 
 def _fill_scores(panel: Axes, xx: np.ndarray, yy: np.ndarray, zz: np.ndarray,
@@ -204,17 +191,17 @@ def _fill_scores(panel: Axes, xx: np.ndarray, yy: np.ndarray, zz: np.ndarray,
     if probability:
         vmin, vmax, threshold = 0.0, 1.0, 0.5
     else:
-        vmax = nice_ceil(float(np.percentile(np.abs(zz), 99)))
+        vmax = style.nice_ceil(float(np.percentile(np.abs(zz), 99)))
         vmin, threshold = -vmax, 0.0
     filled = panel.contourf(xx, yy, np.clip(zz, vmin, vmax), levels=np.linspace(vmin, vmax, 21),
-                            cmap=DIVERGING, norm=Normalize(vmin, vmax))
+                            cmap=style.DIVERGING, norm=Normalize(vmin, vmax))
     if zz.min() < threshold < zz.max():
-        panel.contour(xx, yy, zz, levels=[threshold], colors=BLACK, linewidths=1.5)
+        panel.contour(xx, yy, zz, levels=[threshold], colors=style.BLACK, linewidths=1.5)
     if colour_bar:
         cbar = panel.figure.colorbar(filled, ax=panel, shrink=0.9, pad=0.02)
         cbar.set_label(
-            r"$P(y=1\mid x)$" if probability else r"score $z$ (logit)", fontsize=LABEL_SIZE
+            r"$P(y=1\mid x)$" if probability else r"score $z$ (logit)", fontsize=style.LABEL_SIZE
         )
         cbar.set_ticks([vmin, threshold, vmax])
-        cbar.ax.tick_params(labelsize=TICK_SIZE)
+        cbar.ax.tick_params(labelsize=style.TICK_SIZE)
         cbar.outline.set_visible(False)

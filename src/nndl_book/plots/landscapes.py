@@ -12,19 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from nndl_book._validate import as_array, check_int
+from nndl_book.plots import style
 from nndl_book.plots._checks import check_ax, check_mapping, check_title
-from nndl_book.plots.style import (
-    BLACK,
-    CONTOUR_LINE,
-    LANDSCAPE,
-    LEGEND_SIZE,
-    YELLOW,
-    colour,
-    figure_of,
-    new_axes,
-    set_labels,
-    style_axes,
-)
 
 __all__ = ["draw_landscape", "draw_path", "plot_trajectories"]
 
@@ -107,15 +96,17 @@ def draw_landscape(ax: Axes, landscape: Any, *, levels: int = 30, resolution: in
         lv = np.geomspace(floor, zmax, levels)
         norm: Normalize = LogNorm(floor, zmax)
         ax.contourf(
-            xx, yy, np.ma.maximum(zm, floor), levels=lv, norm=norm, cmap=LANDSCAPE, extend="min"
+            xx, yy, np.ma.maximum(zm, floor), levels=lv, norm=norm, cmap=style.LANDSCAPE,
+            extend="min",
         )
     else:
         if zmax == zmin:
             zmax = zmin + 1.0
         lv = np.linspace(zmin, zmax, levels)
-        ax.contourf(xx, yy, zm, levels=lv, cmap=LANDSCAPE)
+        ax.contourf(xx, yy, zm, levels=lv, cmap=style.LANDSCAPE)
     ax.contour(
-        xx, yy, zm, levels=lv, colors=CONTOUR_LINE, linewidths=0.5, negative_linestyles="solid"
+        xx, yy, zm, levels=lv, colors=style.CONTOUR_LINE, linewidths=0.5,
+        negative_linestyles="solid",
     )
     ax.set_xlim(*box[0])
     ax.set_ylim(*box[1])
@@ -157,21 +148,22 @@ def plot_trajectories(
     levels = check_int("levels", levels, minimum=2)
     title = check_title(title)
     ax = check_ax(ax)
-    axes = new_axes(ax)
+    axes = style.new_axes(ax)
     panel = axes[0]
-    style_axes(panel, grid=False)
+    style.style_axes(panel, grid=False)
     draw_landscape(panel, landscape, levels=levels)
     for i, (name, (path, diverged)) in enumerate(paths.items()):
-        draw_path(panel, path, colour(i), label=f"{name} (diverged)" if diverged else name)
+        draw_path(panel, path, style.colour(i), label=f"{name} (diverged)" if diverged else name)
     if minimum is not None:
-        panel.plot(minimum[0], minimum[1], ls="none", marker="*", ms=13, color=YELLOW, mec=BLACK,
-                   mew=0.9, label="minimum", zorder=5)
+        panel.plot(minimum[0], minimum[1], ls="none", marker="*", ms=13, color=style.YELLOW,
+                   mec=style.BLACK, mew=0.9, label="minimum", zorder=5)
     handles, labels = panel.get_legend_handles_labels()
-    handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=BLACK, mew=1.4))
+    handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=style.BLACK,
+                          mew=1.4))
     labels.append("start")
-    panel.legend(handles, labels, fontsize=LEGEND_SIZE, framealpha=0.9, loc="best")
-    set_labels(panel, "$w_1$", "$w_2$", str(landscape.name) if title is None else title)
-    return figure_of(axes)
+    panel.legend(handles, labels, fontsize=style.LEGEND_SIZE, framealpha=0.9, loc="best")
+    style.set_labels(panel, "$w_1$", "$w_2$", str(landscape.name) if title is None else title)
+    return style.figure_of(axes)
 
 
 def draw_path(

@@ -13,26 +13,13 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from nndl_book._validate import as_array, check_int
+from nndl_book.plots import style
 from nndl_book.plots._checks import check_ax, check_bool, check_mapping, check_title
-from nndl_book.plots.style import (
-    BLACK,
-    LEGEND_SIZE,
-    SIZE,
-    TITLE_SIZE,
-    WIDE,
-    ZERO_LINE,
-    add_legend,
-    colour,
-    figure_of,
-    new_axes,
-    set_labels,
-    style_axes,
-)
 
 __all__ = ["plot_activation_stats", "plot_grad_norms", "plot_weight_histograms"]
 
 
-_ZERO_MARK = {"marker": "v", "ms": 7, "markeredgecolor": BLACK, "markeredgewidth": 0.6}
+_ZERO_MARK = {"marker": "v", "ms": 7, "markeredgecolor": style.BLACK, "markeredgewidth": 0.6}
 
 
 def _norm_series(data: dict[str, Any]) -> tuple[dict[str, np.ndarray], list[str] | None]:
@@ -64,10 +51,10 @@ def _layer_axis(panel: Axes, tick_labels: list[str] | None, title: str | None) -
         panel.set_xticklabels(
             tick_labels, rotation=30 if long else 0, ha="right" if long else "center"
         )
-        set_labels(panel, "layer", "gradient norm", title)
+        style.set_labels(panel, "layer", "gradient norm", title)
     else:
         panel.xaxis.set_major_locator(MaxNLocator(integer=True))
-        set_labels(panel, "layer $l$", "gradient norm", title)
+        style.set_labels(panel, "layer $l$", "gradient norm", title)
 
 
 def _outside_legend(panel: Axes, any_zero: bool) -> None:
@@ -78,7 +65,7 @@ def _outside_legend(panel: Axes, any_zero: bool) -> None:
                               **{**_ZERO_MARK, "markeredgewidth": 0.8}))
         labels.append("0 (no gradient)")
     if handles:
-        panel.legend(handles, labels, fontsize=LEGEND_SIZE, frameon=False, loc="upper left",
+        panel.legend(handles, labels, fontsize=style.LEGEND_SIZE, frameon=False, loc="upper left",
                      bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
 
 
@@ -120,10 +107,10 @@ def plot_grad_norms(
     n_layers = max(v.size for v in series.values())
     bars = n_layers <= 12
 
-    axes = new_axes(ax, SIZE if n_layers * len(series) <= 10 else (6.5, 3.5))
+    axes = style.new_axes(ax, style.SIZE if n_layers * len(series) <= 10 else (6.5, 3.5))
     panel = axes[0]
-    fig = figure_of(axes)
-    style_axes(panel)
+    fig = style.figure_of(axes)
+    style.style_axes(panel)
     if use_log:
         panel.set_yscale("log")
         bottom = positive.min() / 10**0.5
@@ -136,7 +123,7 @@ def plot_grad_norms(
     any_zero = False
     for i, (name, vals) in enumerate(series.items()):
         layers = np.arange(1, vals.size + 1, dtype=np.float64)
-        colour_ = colour(i)
+        colour_ = style.colour(i)
         label = name or None
         if bars:
             xpos = layers + (i - (len(series) - 1) / 2) * width
@@ -194,12 +181,12 @@ def plot_weight_histograms(
     title = check_title(title)
     ax = check_ax(ax)
     arrays = {k: as_array(f"weights[{k!r}]", v).ravel() for k, v in data.items()}
-    axes = new_axes(ax)
+    axes = style.new_axes(ax)
     panel = axes[0]
-    fig = figure_of(axes)
-    style_axes(panel)
+    fig = style.figure_of(axes)
+    style.style_axes(panel)
     for i, (name, w) in enumerate(arrays.items()):
-        colour_ = colour(i)
+        colour_ = style.colour(i)
         std = float(w.std())
         label = f"{name} (std = {std:.3g})"
         if w.max() == w.min():
@@ -208,8 +195,8 @@ def plot_weight_histograms(
         edges = np.histogram_bin_edges(w, bins=bins)
         panel.hist(w, bins=edges, density=True, histtype="stepfilled", color=colour_, alpha=0.3)
         panel.hist(w, bins=edges, density=True, histtype="step", color=colour_, lw=1.5, label=label)
-    set_labels(panel, "value", "density", title)
-    add_legend(panel)
+    style.set_labels(panel, "value", "density", title)
+    style.add_legend(panel)
     return fig
 
 
@@ -284,16 +271,16 @@ def plot_activation_stats(
     title = check_title(title)
     ax = check_ax(ax)
     with_zero = ax is None and all(r["fraction_zero"].size for r in runs.values())
-    axes = new_axes(ax, WIDE if with_zero else SIZE, 2 if with_zero else 1)
-    fig = figure_of(axes)
+    axes = style.new_axes(ax, style.WIDE if with_zero else style.SIZE, 2 if with_zero else 1)
+    fig = style.figure_of(axes)
     for panel in axes:
-        style_axes(panel)
+        style.style_axes(panel)
         panel.xaxis.set_major_locator(MaxNLocator(integer=True))
     n_layers = max(r["mean"].size for r in runs.values())
     handles: list[tuple[Patch, Line2D]] = []
     labels: list[str] = []
     for i, (name, run) in enumerate(runs.items()):
-        colour_ = colour(i)
+        colour_ = style.colour(i)
         layers = np.arange(1, run["mean"].size + 1)
         lo, hi = run["mean"] - run["std"], run["mean"] + run["std"]
         axes[0].fill_between(layers, lo, hi, color=colour_, alpha=0.18, lw=0)
@@ -313,18 +300,18 @@ def plot_activation_stats(
                 lw=1.8,
                 label=name or None,
             )
-    axes[0].axhline(0, color=ZERO_LINE, lw=0.8, zorder=1)
+    axes[0].axhline(0, color=style.ZERO_LINE, lw=0.8, zorder=1)
     for panel in axes:
         panel.set_xlim(0.7, n_layers + 0.3)
-    set_labels(axes[0], "layer $l$", "activation $a^{(l)}$")
-    axes[0].legend(handles, labels, fontsize=LEGEND_SIZE, framealpha=0.85, loc="best")
+    style.set_labels(axes[0], "layer $l$", "activation $a^{(l)}$")
+    axes[0].legend(handles, labels, fontsize=style.LEGEND_SIZE, framealpha=0.85, loc="best")
     if with_zero:
         axes[1].set_ylim(-0.02, 1.02)
-        set_labels(axes[1], "layer $l$", "fraction of zeros", "fraction of zero activations")
-        axes[0].set_title("mean ± std", fontsize=TITLE_SIZE)
-        add_legend(axes[1])
+        style.set_labels(axes[1], "layer $l$", "fraction of zeros", "fraction of zero activations")
+        axes[0].set_title("mean ± std", fontsize=style.TITLE_SIZE)
+        style.add_legend(axes[1])
         if title is not None:
-            fig.suptitle(title, fontsize=TITLE_SIZE + 1)
+            fig.suptitle(title, fontsize=style.TITLE_SIZE + 1)
     elif title is not None:
-        axes[0].set_title(title, fontsize=TITLE_SIZE)
+        axes[0].set_title(title, fontsize=style.TITLE_SIZE)
     return fig

@@ -10,19 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from nndl_book._validate import as_array, check_int
+from nndl_book.plots import style
 from nndl_book.plots._checks import check_ax, check_title
-from nndl_book.plots.style import (
-    BLACK,
-    BLUE,
-    GREEN,
-    GREY,
-    LABEL_SIZE,
-    TITLE_SIZE,
-    VERMILLION,
-    figure_of,
-    lighten,
-    new_axes,
-)
 
 __all__ = ["plot_network"]
 
@@ -75,28 +64,28 @@ def plot_network(
         layer_names = ["input"] + [f"hidden {i}" for i in range(1, len(sizes) - 1)] + ["output"]
     elif len(layer_names) != len(sizes):
         raise ValueError(f"layer_names must hold {len(sizes)} names, got {len(layer_names)}")
-    (axes,) = new_axes(ax, figsize=(1.2 * len(sizes) + 0.6, 0.65 * max(sizes) + 1.0))
+    (axes,) = style.new_axes(ax, figsize=(1.2 * len(sizes) + 0.6, 0.65 * max(sizes) + 1.0))
     top = max(sizes)
 
     _draw_edges(axes, sizes, mats, weight_labels)
     for layer, n in enumerate(sizes):
         for j in range(n):
             x, y = _position(sizes, layer, j)
-            face = lighten(GREEN, 0.6) if layer in (0, len(sizes) - 1) else "white"
-            axes.add_patch(Circle((x, y), 0.22, facecolor=face, edgecolor=BLACK, lw=1.2,
+            face = style.lighten(style.GREEN, 0.6) if layer in (0, len(sizes) - 1) else "white"
+            axes.add_patch(Circle((x, y), 0.22, facecolor=face, edgecolor=style.BLACK, lw=1.2,
                                   zorder=2))
             if node_labels is not None:
                 axes.text(x, y, node_labels[layer][j], ha="center", va="center",
                           fontsize=8, zorder=4)
         axes.text(layer, -(top - 1) / 2 - 0.7, layer_names[layer], ha="center", va="top",
-                  fontsize=LABEL_SIZE)
+                  fontsize=style.LABEL_SIZE)
     axes.set_xlim(-0.5, len(sizes) - 0.5)
     axes.set_ylim(-(top - 1) / 2 - 1.1, (top - 1) / 2 + 0.5)
     axes.set_aspect("equal")
     axes.axis("off")
     if title is not None:
-        axes.set_title(title, fontsize=TITLE_SIZE)
-    return figure_of([axes])
+        axes.set_title(title, fontsize=style.TITLE_SIZE)
+    return style.figure_of([axes])
 
 
 def _check_weights(weights: Sequence[object], sizes: list[int]) -> list[np.ndarray]:
@@ -130,11 +119,11 @@ def _draw_edges(ax: Axes, sizes: list[int], mats: list[np.ndarray] | None,
                 x0, y0 = _position(sizes, layer, j)
                 x1, y1 = _position(sizes, layer + 1, k)
                 if mats is None:
-                    ax.plot([x0, x1], [y0, y1], color=GREY, lw=1.0, zorder=1)
+                    ax.plot([x0, x1], [y0, y1], color=style.GREY, lw=1.0, zorder=1)
                     continue
                 w = mats[layer][k, j]
                 lw = 0.6 + 3.4 * abs(w) / (wmax or 1.0)
-                ax.plot([x0, x1], [y0, y1], color=BLUE if w >= 0 else VERMILLION, lw=lw,
+                ax.plot([x0, x1], [y0, y1], color=style.BLUE if w >= 0 else style.VERMILLION, lw=lw,
                         alpha=0.8, zorder=1)
                 if weight_labels:
                     t = 0.3

@@ -11,23 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from nndl_book._validate import as_array, check_int
+from nndl_book.plots import style
 from nndl_book.plots._checks import check_ax, check_bool, check_mapping, check_title
-from nndl_book.plots.style import (
-    BLUE,
-    GREY,
-    MARKERS,
-    SIZE,
-    TITLE_SIZE,
-    VERMILLION,
-    WARN,
-    WIDE,
-    add_legend,
-    colour,
-    figure_of,
-    new_axes,
-    set_labels,
-    style_axes,
-)
 
 __all__ = ["plot_curves", "plot_history"]
 
@@ -75,8 +60,8 @@ def plot_history(
     ax = check_ax(ax)
 
     with_metric = metric and ax is None and (train_metric.size > 0 or dev_metric.size > 0)
-    axes = new_axes(ax, WIDE if with_metric else SIZE, 2 if with_metric else 1)
-    fig = figure_of(axes)
+    axes = style.new_axes(ax, style.WIDE if with_metric else style.SIZE, 2 if with_metric else 1)
+    fig = style.figure_of(axes)
     epochs_seen = max(train_loss.size, dev_loss.size, diverged_at or 0, 1)
 
     loss_ax = axes[0]
@@ -87,12 +72,12 @@ def plot_history(
         loss_ax.set_yscale("log")
     if diverged_at is not None:
         note = f"diverged at epoch {diverged_at}"
-        loss_ax.axvline(diverged_at, color=WARN, ls="--", lw=1.4, label=note)
-    add_legend(loss_ax)
+        loss_ax.axvline(diverged_at, color=style.WARN, ls="--", lw=1.4, label=note)
+    style.add_legend(loss_ax)
     if diverged_at is not None:
         for text in loss_ax.get_legend().get_texts():
             if text.get_text() == note:
-                text.set_color(WARN)
+                text.set_color(style.WARN)
                 text.set_fontweight("bold")
     if with_metric:
         _epoch_panel(axes[1], train_metric, dev_metric, metric_name, epochs_seen, best_epoch)
@@ -101,13 +86,13 @@ def plot_history(
             & (np.concatenate([train_metric, dev_metric]) <= 1)
         ):
             axes[1].set_ylim(min(0.5, float(np.min(np.r_[train_metric, dev_metric]))) - 0.02, 1.02)
-        add_legend(axes[1])
-        loss_ax.set_title("loss", fontsize=TITLE_SIZE)
-        axes[1].set_title(metric_name, fontsize=TITLE_SIZE)
+        style.add_legend(axes[1])
+        loss_ax.set_title("loss", fontsize=style.TITLE_SIZE)
+        axes[1].set_title(metric_name, fontsize=style.TITLE_SIZE)
         if title is not None:
-            fig.suptitle(title, fontsize=TITLE_SIZE + 1)
+            fig.suptitle(title, fontsize=style.TITLE_SIZE + 1)
     elif title is not None:
-        loss_ax.set_title(title, fontsize=TITLE_SIZE)
+        loss_ax.set_title(title, fontsize=style.TITLE_SIZE)
     return fig
 
 
@@ -137,17 +122,18 @@ def _check_history(history: Any) -> tuple[list[np.ndarray], int | None, int | No
 def _epoch_panel(panel: Axes, train: np.ndarray, dev: np.ndarray, ylabel: str,
                  epochs_seen: int, best_epoch: int | None) -> None:
     """Train and dev values per epoch, the best epoch dotted."""
-    style_axes(panel)
+    style.style_axes(panel)
     marker = "o" if max(train.size, dev.size) <= 30 else None  # dots for short runs
-    for values, colour_, label in ((train, BLUE, "train"), (dev, VERMILLION, "dev")):
+    for values, colour_, label in ((train, style.BLUE, "train"), (dev, style.VERMILLION, "dev")):
         if values.size:
             epochs = np.arange(1, values.size + 1)
             panel.plot(epochs, values, color=colour_, lw=1.8, marker=marker, ms=3.5, label=label)
     if best_epoch is not None:
-        panel.axvline(best_epoch, color=GREY, ls=":", lw=1.4, label=f"best epoch ({best_epoch})")
+        panel.axvline(best_epoch, color=style.GREY, ls=":", lw=1.4,
+                      label=f"best epoch ({best_epoch})")
     panel.set_xlim(0.5, epochs_seen + 0.5)
     panel.xaxis.set_major_locator(MaxNLocator(integer=True))
-    set_labels(panel, "epoch", ylabel)
+    style.set_labels(panel, "epoch", ylabel)
 
 
 def plot_curves(
@@ -209,22 +195,22 @@ def plot_curves(
                 f"logy=True needs positive values, but {where} has minimum {np.nanmin(ys):.3g}"
             )
         series[name] = (xs, ys)
-    axes = new_axes(ax)
+    axes = style.new_axes(ax)
     panel = axes[0]
-    fig = figure_of(axes)
-    style_axes(panel)
+    fig = style.figure_of(axes)
+    style.style_axes(panel)
     for i, (name, (xs, ys)) in enumerate(series.items()):
         panel.plot(
             xs,
             ys,
-            color=colour(i),
+            color=style.colour(i),
             lw=1.8,
             label=name,
-            marker=MARKERS[i % len(MARKERS)] if xs.size <= 25 else None,
+            marker=style.MARKERS[i % len(style.MARKERS)] if xs.size <= 25 else None,
             ms=4,
         )
     if logy:
         panel.set_yscale("log")
-    set_labels(panel, xlabel, ylabel, title)
-    add_legend(panel)
+    style.set_labels(panel, xlabel, ylabel, title)
+    style.add_legend(panel)
     return fig

@@ -24,17 +24,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
 from nndl_book.engine.train import accuracy
-from nndl_book.plots.style import (
-    BLUE,
-    GREY,
-    PALETTE,
-    VERMILLION,
-    WARN,
-    lighten,
-    nice_ceil,
-    nice_ticks,
-    style_axes,
-)
+from nndl_book.plots import style
 from nndl_book.training.moons import HIDDEN_ACTIVATIONS, fit_moons, moons_split
 from nndl_book.widgets.explorer import Control, Explorer, check_options
 
@@ -53,8 +43,8 @@ def _band_colours(n: int) -> ListedColormap:
     """``n`` bands from light blue (P = 0) through white to light vermillion (P = 1)."""
     colours = []
     for t in (np.arange(n) + 0.5) / n:
-        end, s = (BLUE, 1 - 2 * t) if t < 0.5 else (VERMILLION, 2 * t - 1)
-        colours.append(lighten(end, 1 - 0.55 * s))  # at most 55 % of the full colour
+        end, s = (style.BLUE, 1 - 2 * t) if t < 0.5 else (style.VERMILLION, 2 * t - 1)
+        colours.append(style.lighten(end, 1 - 0.55 * s))  # at most 55 % of the full colour
     return ListedColormap(colours)
 
 
@@ -78,7 +68,7 @@ def _lattice(data_seed: int) -> tuple[np.ndarray, tuple[float, float, float, flo
 def _points(ax: Any, X: np.ndarray, y: np.ndarray, *, hollow: bool) -> None:
     for k, marker in ((0, "o"), (1, "s")):
         pts = X[y == k]
-        colour = PALETTE[k]
+        colour = style.PALETTE[k]
         if hollow:
             ax.scatter(pts[:, 0], pts[:, 1], s=24, marker=marker, facecolors="white",
                        edgecolors=colour, linewidths=1.3, zorder=3)
@@ -89,7 +79,7 @@ def _points(ax: Any, X: np.ndarray, y: np.ndarray, *, hollow: bool) -> None:
 
 def _loss_panel(ax: Any, history: Any, epochs: int) -> None:
     """Train and dev loss per epoch, the key written in the title row instead of a legend."""
-    style_axes(ax, grid=False, labelsize=8)
+    style.style_axes(ax, grid=False, labelsize=8)
     ax.tick_params(length=3, pad=2)
     train_loss, dev_loss = np.asarray(history.train_loss), np.asarray(history.dev_loss)
     losses = np.concatenate([train_loss, dev_loss])
@@ -98,14 +88,14 @@ def _loss_panel(ax: Any, history: Any, epochs: int) -> None:
     if log:  # plot log10(loss) on a linear axis: a log axis up to 1e300 overflows
         train_loss, dev_loss = np.log10(train_loss), np.log10(dev_loss)
         bottom, top = np.floor(np.log10(low)), np.ceil(np.log10(high))
-        ticks = np.log10(nice_ticks(10.0**bottom, 10.0**top, most=4, log=True))
+        ticks = np.log10(style.nice_ticks(10.0**bottom, 10.0**top, most=4, log=True))
         labels = [_power_of_ten(t) for t in ticks]
     else:
-        bottom, top = 0.0, nice_ceil(high)
+        bottom, top = 0.0, style.nice_ceil(high)
         ticks = np.array([0.0, top / 2, top])
         labels = [f"{v:g}" for v in ticks]
-    ax.plot(np.arange(1, train_loss.size + 1), train_loss, color=BLUE, lw=1.6)
-    ax.plot(np.arange(1, dev_loss.size + 1), dev_loss, color=VERMILLION, lw=1.6)
+    ax.plot(np.arange(1, train_loss.size + 1), train_loss, color=style.BLUE, lw=1.6)
+    ax.plot(np.arange(1, dev_loss.size + 1), dev_loss, color=style.VERMILLION, lw=1.6)
     ax.set_ylim(bottom, top)
     ax.set_yticks(ticks, labels)
     ax.set_xlim(0, epochs)
@@ -115,15 +105,15 @@ def _loss_panel(ax: Any, history: Any, epochs: int) -> None:
     key = {"transform": ax.transAxes, "va": "bottom", "fontsize": 8.5}
     ax.text(0.0, 1.03, "loss (log scale)" if log else "loss", fontsize=10, ha="left",
             transform=ax.transAxes, va="bottom")
-    ax.text(0.6, 1.03, "train", color=BLUE, ha="right", **key)
-    ax.text(0.62, 1.03, "dev", color=VERMILLION, ha="left", **key)
+    ax.text(0.6, 1.03, "train", color=style.BLUE, ha="right", **key)
+    ax.text(0.62, 1.03, "dev", color=style.VERMILLION, ha="left", **key)
     if history.diverged:
-        ax.axvline(history.diverged_at, color=WARN, ls="--", lw=1.4)
-        ax.text(0.97, 0.5, f"diverged at\nepoch {history.diverged_at}", color=WARN,
+        ax.axvline(history.diverged_at, color=style.WARN, ls="--", lw=1.4)
+        ax.text(0.97, 0.5, f"diverged at\nepoch {history.diverged_at}", color=style.WARN,
                 fontweight="bold", transform=ax.transAxes, ha="right", va="center",
                 fontsize=9)
     elif history.best_epoch is not None:
-        ax.axvline(history.best_epoch, color=GREY, ls=":", lw=1.3)
+        ax.axvline(history.best_epoch, color=style.GREY, ls=":", lw=1.3)
         ax.text(1.0, 1.03, "⋮ best dev", color="#555555", ha="right", **key)
 
 
@@ -149,21 +139,8 @@ def draw_two_moons(
 
     Parameters
     ----------
-    hidden : int, default 5
-        Units per hidden layer, at least 1.
-    depth : int, default 1
-        Number of hidden layers, at least 1.
-    activation : str, default "tanh"
-        Hidden activation, one of :data:`HIDDEN_ACTIVATIONS`. Weights start He-uniform for the
-        ReLU family and GELU, Xavier-uniform for sigmoid and tanh; biases start at zero.
-    lr : float, default 1.0
-        Learning rate of gradient descent (positive).
-    epochs : int, default 300
-        Number of full-batch steps, at least 1.
-    seed : int, default 0
-        Seed of the initial weights.
-    data_seed : int, default 0
-        Seed of the data (:func:`moons_split`).
+    hidden, depth, activation, lr, epochs, seed, data_seed
+        The network and its training, as for :func:`nndl_book.training.moons.fit_moons`.
 
     Returns
     -------
@@ -193,9 +170,9 @@ def draw_two_moons(
     if history.diverged:
         data_ax.set_facecolor("#f2f2f2")
         data_ax.text(0.5, 0.5, f"diverged at epoch {history.diverged_at}\n(loss overflowed)",
-                     transform=data_ax.transAxes, ha="center", va="center", color=WARN,
+                     transform=data_ax.transAxes, ha="center", va="center", color=style.WARN,
                      fontsize=10, fontweight="bold", zorder=4,
-                     bbox={"boxstyle": "round", "fc": "white", "ec": WARN, "alpha": 0.9})
+                     bbox={"boxstyle": "round", "fc": "white", "ec": style.WARN, "alpha": 0.9})
         numbers: dict[str, Any] = {"diverged at epoch": history.diverged_at}
     else:
         with np.errstate(all="ignore"):
