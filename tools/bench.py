@@ -1,3 +1,4 @@
+# ruff: noqa: E402 (the thread count is set before numpy is imported)
 """Speed figures of nndl_book, printed side by side: ``make bench``.
 
 1. One training step of the 2-5-1 sigmoid MLP on 200 two-moons points, full batch:
@@ -14,6 +15,14 @@ wall-clock time, the wait a reader sees.
 """
 
 from __future__ import annotations
+
+import os
+
+# One BLAS thread, as in the kernels that execute the book (Makefile KERNEL_ENV): on a busy
+# two-core machine, OpenBLAS threads spinning over the small matrices of the explorers cost up
+# to forty times the CPU time of one thread. Set before numpy is imported.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 import argparse
 import statistics

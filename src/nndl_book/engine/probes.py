@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -308,6 +309,23 @@ def _norm(a: np.ndarray) -> float:
     return scale * float(np.linalg.norm(a / scale))
 
 
+def _gradient_norms(
+    f: Any, g: np.ndarray, net_inputs: list[np.ndarray], inputs: list[np.ndarray],
+    weights: list[np.ndarray],
+) -> tuple[list[float], int | None]:
+    """Back-propagate ``g = dL/da`` of the last layer: each layer's weight-gradient norm
+    (first layer first), or ``([], l)`` when layer ``l``'s norm is not finite."""
+    grads = []
+    for layer in range(len(weights), 0, -1):
+        delta = g * f.derivative(net_inputs[layer - 1])
+        norm = _norm(delta.T @ inputs[layer - 1])
+        if not math.isfinite(norm):
+            return [], layer
+        grads.append(norm)
+        g = delta @ weights[layer - 1]
+    return grads[::-1], None
+
+
 def layer_statistics(
     scheme: str,
     depth: int,
@@ -372,16 +390,7 @@ def layer_statistics(
                 saturated.append(saturated_fraction(a, bounds))
         grads: list[float] = []
         if overflow is None:
-            g = error / n_samples  # dL/da of the last layer
-            for layer in range(depth, 0, -1):
-                delta = g * f.derivative(net_inputs[layer - 1])
-                grad_W = delta.T @ inputs[layer - 1]
-                norm = _norm(grad_W)
-                if not math.isfinite(norm):
-                    overflow, grads = layer, []
-                    break
-                grads.append(norm)
-                g = delta @ weights[layer - 1]
+            grads, overflow = _gradient_norms(f, error / n_samples, net_inputs, inputs, weights)
     return LayerStatistics(
         scheme=scheme,
         activation=activation,
@@ -391,6 +400,6 @@ def layer_statistics(
         std=np.array(std),
         saturated=None if bounds is None else np.array(saturated),
         zero=np.array(zero),
-        grad_norms=np.array(grads[::-1]),
+        grad_norms=np.array(grads),
         overflow_layer=overflow,
     )
