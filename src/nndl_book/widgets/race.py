@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox, TransformedBbox
 
-from nndl_book.engine.landscapes import Landscape, get_landscape
+from nndl_book.engine.landscapes import LANDSCAPES, Landscape, get_landscape
 from nndl_book.engine.race import (
     ESCAPE_HEIGHT,
     FINISH_RADIUS,
@@ -242,4 +242,9 @@ def optimizer_race(**options: Any) -> Explorer:
     kwargs.setdefault("title", "Optimizer race")
     kwargs["defaults"] = {"landscape": "rosenbrock", "lr_factor": 1.0, "optimizer": "all",
                           "momentum": 0.9, **kwargs.get("defaults", {})}
-    return Explorer(draw_race, controls, **kwargs)
+    explorer = Explorer(draw_race, controls, **kwargs)
+    if explorer.mode == "live":  # paint every landscape now, so that no later move waits for it
+        for name in LANDSCAPES:
+            CachedBackground(("race tiles", name), _paint_tiles(name), _ALL_SIZE).pixels(
+                explorer.dpi)
+    return explorer
