@@ -686,7 +686,8 @@ for name, (c_np, c_t) in costs.items():
 # shows, for a few of its settings:
 
 # %%
-from nndl_book.widgets.activations import activation_explorer, dead_units
+from nndl_book.engine.probes import dead_units
+from nndl_book.widgets.activations import activation_explorer
 
 for name in ("relu", "hard_tanh", "leaky_relu", "elu", "sigmoid"):
     print(f"{name:11s} dead units at bias -4, -3, -2, 0:",

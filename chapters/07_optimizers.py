@@ -636,7 +636,7 @@ fig
 # has escaped, $|w_2| > 1$.
 
 # %%
-from nndl_book.widgets.race import BASE_LR, LABELS, finish_step
+from nndl_book.engine.race import BASE_LR, LABELS, finish_step
 
 MAX_STEPS = {"quadratic": 1000, "rosenbrock": 3000, "saddle": 300}
 

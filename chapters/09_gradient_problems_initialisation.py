@@ -165,7 +165,7 @@ print(f"geometric mean of the ratios: {(ours[0] / ours[-1]) ** (1 / (depth - 1))
 # same norms up to rounding; so does torch autograd on the same weights:
 
 # %%
-from nndl_book.widgets.initialisation import layer_statistics
+from nndl_book.engine.probes import layer_statistics
 
 stats = layer_statistics("Xavier", depth, "sigmoid", width=width, n_samples=n, seed=0)
 W_t = [torch.tensor(W, requires_grad=True) for W in weights]

@@ -17,7 +17,6 @@ from nndl_book.engine import (
     numerical_gradient,
     train,
 )
-from nndl_book.engine.train import accuracy as model_accuracy
 from nndl_book.maths import accuracy
 from nndl_book.maths.losses import KERNELS, get_loss, mean_loss_and_grad
 
@@ -216,8 +215,6 @@ def test_predict_and_accuracy():
     X = np.array([[2.0, 0.0], [0.0, 2.0], [3.0, 1.0]])
     np.testing.assert_array_equal(model.predict(X), [1, 0, 1])
     assert accuracy(model(X), [1, 0, 0]) == pytest.approx(2 / 3)
-    # the deprecated model-based form gives the same number through the same function
-    assert model_accuracy(model, X, [1, 0, 0]) == accuracy(model(X), [1, 0, 0])
     prob = MLP.from_weights([np.array([[1.0, -1.0]])], None, output_activation="sigmoid")
     np.testing.assert_array_equal(prob.predict(X), [1, 0, 1])  # threshold 0.5 after a sigmoid
     multi = MLP.from_weights([np.eye(2)], None)

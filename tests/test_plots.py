@@ -570,15 +570,15 @@ def test_figure_to_png_palette_frames_are_smaller_and_still_png() -> None:
     grid = np.linspace(-2, 2, 60)
     ax.contourf(grid, grid, np.add.outer(grid**2, grid), levels=40)
     full = plots.figure_to_png(fig)
-    small = plots.figure_to_png(fig, colors=64)
+    small = plots.figure_to_png(fig, colours=64)
     assert small.startswith(b"\x89PNG") and len(small) < len(full) / 2
     image = PIL.Image.open(io.BytesIO(small))
     assert image.mode == "P" and image.size == (320, 240)
-    assert plots.figure_to_png(fig, colors=64) == small
+    assert plots.figure_to_png(fig, colours=64) == small
     quick = PIL.Image.open(io.BytesIO(plots.figure_to_png(fig, exact=False)))
     assert quick.size == (320, 240)
-    with pytest.raises(ValueError, match="colors must be an integer from 2 to 256"):
-        plots.figure_to_png(fig, colors=300)
+    with pytest.raises(ValueError, match="colours must be an integer from 2 to 256"):
+        plots.figure_to_png(fig, colours=300)
 
 
 def test_plot_network_draws_every_neuron_and_weight() -> None:
@@ -611,3 +611,32 @@ def test_show_figures_inline_registers_a_png_formatter() -> None:
         assert data["image/png"].startswith(PNG_SIGNATURE)
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_cached_background_is_painted_once_per_resolution_and_shown_under_the_figure() -> None:
+    import io
+
+    import PIL.Image
+    from matplotlib.patches import Rectangle
+
+    from nndl_book.plots.render import CachedBackground
+
+    calls = []
+
+    def paint(fig: Figure) -> None:
+        calls.append(fig.dpi)
+        fig.add_artist(Rectangle((0, 0), 0.5, 1, transform=fig.transFigure, color="#D55E00"))
+
+    def frame(dpi: float) -> PIL.Image.Image:
+        fig = Figure(figsize=(2, 1))
+        fig.add_artist(CachedBackground(("test background", id(calls)), paint, (2, 1)))
+        fig.add_axes((0.6, 0.1, 0.3, 0.8)).plot([0, 1], [0, 1])
+        return PIL.Image.open(io.BytesIO(plots.figure_to_png(fig, dpi=dpi, exact=False)))
+
+    first, second = frame(80), frame(80)
+    assert calls == [80]  # the second figure reused the pixels
+    assert first.convert("RGB").getpixel((10, 40)) == (0xD5, 0x5E, 0x00)  # painted half
+    assert first.convert("RGB").getpixel((150, 5)) == (255, 255, 255)
+    assert first.tobytes() == second.tobytes()
+    frame(100)
+    assert calls == [80, 100]

@@ -9,15 +9,14 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from nndl_book.engine.probes import dead_units, layer_preactivations
 from nndl_book.maths.activations import ACTIVATIONS
 from nndl_book.plots import figure_to_png
 from nndl_book.widgets.activations import (
     FRAME_ACTIVATIONS,
     FRAME_BIASES,
     activation_explorer,
-    dead_units,
     draw_activation,
-    layer_preactivations,
 )
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
 
@@ -131,8 +130,8 @@ def test_flat_regions_are_shaded_and_labelled() -> None:
 
 
 def test_drawing_is_deterministic() -> None:
-    one = figure_to_png(draw_activation("gelu", bias=-2.0)[0], colors=64)
-    two = figure_to_png(draw_activation("gelu", bias=-2.0)[0], colors=64)
+    one = figure_to_png(draw_activation("gelu", bias=-2.0)[0], colours=64)
+    two = figure_to_png(draw_activation("gelu", bias=-2.0)[0], colours=64)
     assert one == two and one.startswith(PNG)
 
 

@@ -10,16 +10,11 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from nndl_book.maths.init import initialize
+from nndl_book.engine.probes import INIT_SCHEMES, LayerStatistics, layer_statistics
+from nndl_book.maths.init import initialise
 from nndl_book.plots import figure_to_png
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
-from nndl_book.widgets.initialisation import (
-    INIT_SCHEMES,
-    LayerStatistics,
-    draw_initialisation,
-    initialisation_explorer,
-    layer_statistics,
-)
+from nndl_book.widgets.initialisation import draw_initialisation, initialisation_explorer
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -78,7 +73,7 @@ def test_statistics_agree_with_torch_autograd(scheme: str, activation: str) -> N
     x = torch.tensor(rng.standard_normal((n, width)))
     error = torch.tensor(rng.standard_normal((n, width)))
     init, kwargs = INIT_SCHEMES[scheme]
-    weights = [torch.tensor(initialize(init, (width, width), rng=rng, **kwargs),
+    weights = [torch.tensor(initialise(init, (width, width), rng=rng, **kwargs),
                             requires_grad=True) for _ in range(depth)]
     f = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}[activation]
     a, means, stds = x, [], []

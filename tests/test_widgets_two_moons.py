@@ -8,9 +8,10 @@ import pytest
 from matplotlib.figure import Figure
 
 from nndl_book.plots import figure_to_png
+from nndl_book.training.moons import moons_split
 from nndl_book.widgets import Control, Explorer
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
-from nndl_book.widgets.two_moons import draw_two_moons, moons_split, two_moons_trainer
+from nndl_book.widgets.two_moons import draw_two_moons, two_moons_trainer
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

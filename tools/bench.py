@@ -1,3 +1,4 @@
+# ruff: noqa: E402 (the thread count is set before numpy is imported)
 """Speed figures of nndl_book, printed side by side: ``make bench``.
 
 1. One training step of the 2-5-1 sigmoid MLP on 200 two-moons points, full batch:
@@ -5,12 +6,23 @@
 2. ``Runner.fit`` vs a bare torch loop on the same task (goal: at most 1.2x its time).
 3. One live update of the two-moons trainer: 300 epochs and a redraw (goal: median <= 100 ms).
 4. Time and page weight to precompute each ready-made explorer (budget: 1 MB each).
+5. Live update time of every control of every explorer (goal: median <= 100 ms and 90th
+   percentile <= 200 ms per control): each value the control offers is set in turn, several
+   rounds, and the redraw it triggers timed, wall-clock and CPU.
 
 Comparisons 1 and 2 time CPU, alternating the two sides, and report the median ratio; 3 is
 wall-clock time, the wait a reader sees.
 """
 
 from __future__ import annotations
+
+import os
+
+# One BLAS thread, as in the kernels that execute the book (Makefile KERNEL_ENV): on a busy
+# two-core machine, OpenBLAS threads spinning over the small matrices of the explorers cost up
+# to forty times the CPU time of one thread. Set before numpy is imported.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 import argparse
 import statistics
@@ -26,10 +38,17 @@ from nndl_book.engine.train import train
 from nndl_book.plots import figure_to_png
 from nndl_book.training import Runner, build_mlp
 from nndl_book.widgets.activations import activation_explorer
-from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
+from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES, Explorer
 from nndl_book.widgets.initialisation import initialisation_explorer
 from nndl_book.widgets.race import optimizer_race
 from nndl_book.widgets.two_moons import draw_two_moons, two_moons_trainer
+
+EXPLORERS: list[tuple[str, Callable[..., Explorer]]] = [
+    ("two-moons trainer", two_moons_trainer),
+    ("activation explorer", activation_explorer),
+    ("optimizer race", optimizer_race),
+    ("initialisation explorer", initialisation_explorer),
+]
 
 
 def median_time(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
@@ -138,10 +157,7 @@ def bench_explorers() -> None:
     print("4. precomputing the ready-made explorers (frames mode)")
     print(f"   {'explorer':28s} {'frames':>6s} {'seconds':>8s} {'page weight':>12s}"
           f" {'of budget':>10s}")
-    for name, make in [("two-moons trainer", two_moons_trainer),
-                       ("activation explorer", activation_explorer),
-                       ("optimizer race", optimizer_race),
-                       ("initialisation explorer", initialisation_explorer)]:
+    for name, make in EXPLORERS:
         start = time.perf_counter()
         explorer = make(mode="frames")
         seconds = time.perf_counter() - start
@@ -150,10 +166,66 @@ def bench_explorers() -> None:
               f"{explorer.page_weight / 1024:9.0f} KB {share:9.0%}")
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0 to 100) of ``values``, linearly interpolated."""
+    return float(np.percentile(values, q))
+
+
+def live_update_times(
+    explorer: Explorer, index: int, rounds: int
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of every live redraw that moving control ``index`` triggers.
+
+    The control is stepped through every value it offers, ``rounds`` times, from the
+    explorer's defaults; outside an event loop the explorer redraws at once (no debounce), so
+    each assignment is one full update: the maths, the drawing and the PNG encoding.
+    """
+    widget = explorer.widgets[index]
+    start_value = widget.value
+    values = [value for _, value in widget.options]
+    wall, cpu = [], []
+    for _ in range(rounds):
+        for value in values[1:] + values[:1]:
+            if value == widget.value:
+                continue
+            w0, c0 = time.perf_counter(), time.process_time()
+            widget.value = value
+            wall.append(time.perf_counter() - w0)
+            cpu.append(time.process_time() - c0)
+    widget.value = start_value
+    return wall, cpu
+
+
+def bench_controls(rounds: int) -> None:
+    print("5. live update per control (ms; goal: median <= 100 and p90 <= 200, wall-clock)")
+    print(f"   {'explorer':24s} {'control':12s} {'n':>4s} {'median':>7s} {'p90':>7s} "
+          f"{'max':>7s} {'cpu med':>8s} {'cpu p90':>8s}")
+    verdicts = []
+    for name, make in EXPLORERS:
+        explorer = make(mode="live")
+        for index, control in enumerate(explorer.varying):
+            wall, cpu = live_update_times(explorer, index, rounds)
+            if not wall:
+                continue
+            med, p90 = 1e3 * statistics.median(wall), 1e3 * percentile(wall, 90)
+            verdicts.append(med <= 100 and p90 <= 200)
+            print(f"   {name:24s} {control.name:12s} {len(wall):4d} {med:7.0f} {p90:7.0f} "
+                  f"{1e3 * max(wall):7.0f} {1e3 * statistics.median(cpu):8.0f} "
+                  f"{1e3 * percentile(cpu, 90):8.0f}")
+    print(f"   every control within the goal: {'met' if all(verdicts) else 'NOT met'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--controls", action="store_true",
+                        help="only the live update time per control (5)")
     args = parser.parse_args()
+    rounds = 2 if args.quick else 4
+    if args.controls:
+        torch.set_num_threads(1)
+        bench_controls(rounds)
+        return
     repeats = 5 if args.quick else 21
     torch.set_num_threads(1)
     print(f"torch {torch.__version__}, numpy {np.__version__}, torch threads 1\n")
@@ -164,6 +236,8 @@ def main() -> None:
     bench_live(repeats=repeats)
     print()
     bench_explorers()
+    print()
+    bench_controls(rounds)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The numpy engine: layers, an MLP with back-propagation, optimizers, landscapes and a trainer.
+"""The numpy engine: layers, an MLP with back-propagation, optimizers, landscapes, a trainer,
+the optimizer race and probes that measure a network (dead units, layer statistics, saturation).
 
 Everything is float64 numpy and checked against torch autograd / ``torch.optim`` in the tests.
 
@@ -37,6 +38,16 @@ from nndl_book.engine.optim import (
     make_optimizer,
 )
 from nndl_book.engine.prepare import prepare_data
+from nndl_book.engine.probes import (
+    INIT_SCHEMES,
+    SATURATION,
+    LayerStatistics,
+    dead_units,
+    layer_preactivations,
+    layer_statistics,
+    saturated_fraction,
+)
+from nndl_book.engine.race import BASE_LR, LABELS, finish_step, race_path, run_race
 from nndl_book.engine.train import train
 from nndl_book.history import History
 
@@ -71,4 +82,16 @@ __all__ = [
     "steps_to_converge",
     "train",
     "prepare_data",
+    "INIT_SCHEMES",
+    "SATURATION",
+    "LayerStatistics",
+    "dead_units",
+    "layer_preactivations",
+    "layer_statistics",
+    "saturated_fraction",
+    "BASE_LR",
+    "LABELS",
+    "finish_step",
+    "race_path",
+    "run_race",
 ]

@@ -50,19 +50,6 @@ def _true_classes(rule: tuple[float, float | None], y: np.ndarray) -> np.ndarray
     return y[:, 0] > rule[1]
 
 
-def accuracy(model: MLP, X: object, y: object, *, threshold: float | None = None) -> float:
-    """Deprecated: use ``nndl_book.maths.accuracy(model(X), y, threshold=...)``.
-
-    Kept only so that callers of the former model-based signature keep working; it computes
-    ``nndl_book.maths.metrics.accuracy`` of ``model(X)`` with ``threshold`` defaulting
-    to ``model.default_threshold()``.
-    """
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an nndl_book.engine.MLP, got {type(model).__name__}")
-    cut = model.default_threshold() if threshold is None else threshold
-    return metrics.accuracy(model.forward(X), v.as_array("y", y, ndim=(1, 2)), threshold=cut)
-
-
 def train(
     model: MLP,
     X: object,

@@ -10,17 +10,15 @@ that are removed afterwards, and restore the model's train/eval mode.
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from torch import nn
 
 from nndl_book import _validate as v
+from nndl_book.engine.probes import SATURATION, saturated_fraction, saturation_bounds
 from nndl_book.training.nets import activation_name
 
-__all__ = ["activation_stats", "dead_relu_fraction", "grad_norms", "weights_by_layer"]
+__all__ = ["activation_stats", "dead_relu_fraction", "grad_norms"]
 
-#: Output range (low, high) of the bounded activations, for the saturation fraction.
-_BOUNDS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 
 
 def _check_model(model: object) -> nn.Module:
@@ -106,7 +104,7 @@ def dead_relu_fraction(model: nn.Module, X: object) -> list[float]:
 
 
 def activation_stats(
-    model: nn.Module, X: object, *, saturation: float = 0.95
+    model: nn.Module, X: object, *, saturation: float = SATURATION
 ) -> list[dict[str, object]]:
     """Summary of every activation module's output on ``X``.
 
@@ -115,10 +113,11 @@ def activation_stats(
     model : torch.nn.Module
     X : array_like or torch.Tensor, shape (n_samples, n_features)
     saturation : float, default 0.95
-        An output of a bounded activation (sigmoid, tanh, hard_tanh) counts as saturated when its
-        distance from the middle of the range is at least ``saturation`` times the half
-        range: sigmoid outputs below 0.025 or above 0.975, tanh outputs beyond +-0.95. There
-        the derivative is below a tenth of its maximum.
+        An output of a bounded activation (sigmoid, tanh, hard sigmoid, hard tanh) counts as
+        saturated when its distance from the middle of the range is at least ``saturation``
+        times the half range: sigmoid outputs below 0.025 or above 0.975, tanh outputs beyond
+        ±0.95. There the derivative is below a tenth of its maximum. This is the book's one
+        saturation rule, :func:`nndl_book.engine.probes.saturated_fraction`.
 
     Returns
     -------
@@ -136,12 +135,8 @@ def activation_stats(
     for k, (m, a) in enumerate(zip(acts, _capture(model, X, acts), strict=True), start=1):
         name = activation_name(m)
         a = a.double()
-        saturated = None
-        bounds = (m.min_val, m.max_val) if isinstance(m, nn.Hardtanh) else _BOUNDS.get(name)
-        if bounds is not None:
-            low, high = bounds
-            mid, half = (low + high) / 2, (high - low) / 2
-            saturated = ((a - mid).abs() >= frac * half).double().mean().item()
+        bounds = (m.min_val, m.max_val) if isinstance(m, nn.Hardtanh) else saturation_bounds(name)
+        saturated = None if bounds is None else saturated_fraction(a.numpy(), bounds, frac)
         stats.append(
             {
                 "layer": f"layer {k}",
@@ -154,16 +149,3 @@ def activation_stats(
         )
     return stats
 
-
-def weights_by_layer(model: nn.Module) -> dict[str, np.ndarray]:
-    """Copies of the ``Linear`` weight matrices as float64 numpy arrays.
-
-    Returns
-    -------
-    dict of str to numpy.ndarray
-        ``{"layer k": W_k}`` with ``W_k`` of shape ``(n_out, n_in)``.
-    """
-    return {
-        f"layer {k}": m.weight.detach().cpu().numpy().astype(np.float64)
-        for k, m in enumerate(_linears(model), start=1)
-    }

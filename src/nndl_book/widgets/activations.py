@@ -1,19 +1,15 @@
 r"""The activation explorer: a function, its derivative and the dead units it leaves in a layer.
 
 :func:`draw_activation` plots an activation :math:`f` and its derivative :math:`f'` and feeds
-a random layer through it: 100 units read 20 standard-normal inputs through weights drawn from
-:math:`\mathcal N(0, 1/20)`, plus a common bias :math:`b`, so each unit's pre-activation is
-roughly :math:`z \sim \mathcal N(b, 1)`. The derivative panel shows where those pre-activations
-fall, and the caption counts the *dead* units, those with :math:`f'(z) = 0` on every one of the
-500 inputs: no gradient reaches their weights, so gradient descent can never revive them
-(NNDL §4.1.2, the dying ReLU problem). :func:`activation_explorer` wraps it in an
+the random layer of :func:`nndl_book.engine.probes.layer_preactivations` through it (100
+units, pre-activations roughly :math:`z \sim \mathcal N(b, 1)`). The derivative panel shows
+where those pre-activations fall, and the caption counts the *dead* units
+(:func:`nndl_book.engine.probes.dead_units`). :func:`activation_explorer` wraps it in an
 :class:`~nndl_book.widgets.explorer.Explorer`.
 """
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -23,28 +19,28 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.transforms import Bbox, BboxTransform, BboxTransformTo, TransformedBbox, offset_copy
 
-from nndl_book._validate import check_choice, check_int, check_number
+from nndl_book.engine.probes import (
+    ACTIVATION_PARAMETER,
+    DEFAULT_PARAMETER,
+    N_UNITS,
+    activation_setting,
+    dead_units,
+    layer_preactivations,
+)
 from nndl_book.maths.activations import ACTIVATIONS, get_activation
-from nndl_book.plots import PALETTE
-from nndl_book.widgets.explorer import Control, Explorer
+from nndl_book.plots.style import (
+    BLUE,
+    GREY,
+    GRID_LINE,
+    INK,
+    VERMILLION,
+    ZERO_LINE,
+    lighten,
+    nice_ticks,
+)
+from nndl_book.widgets.explorer import Control, Explorer, check_options
 
-__all__ = [
-    "ACTIVATION_PARAMETER",
-    "DEFAULT_PARAMETER",
-    "FRAME_ACTIVATIONS",
-    "FRAME_BIASES",
-    "activation_explorer",
-    "dead_units",
-    "draw_activation",
-    "layer_preactivations",
-]
-
-#: The keyword parameter of each parameterised activation (α of the ReLU variants, β of swish).
-ACTIVATION_PARAMETER: dict[str, str] = {
-    name: next(iter(act.params)) for name, act in ACTIVATIONS.items() if act.params
-}
-#: Control value meaning "the activation's own default parameter" (α = 0.01 for leaky ReLU...).
-DEFAULT_PARAMETER = "default"
+__all__ = ["FRAME_ACTIVATIONS", "FRAME_BIASES", "activation_explorer", "draw_activation"]
 
 #: Names shown in the figure titles.
 _TITLES = {
@@ -53,29 +49,17 @@ _TITLES = {
     "leaky_relu": "leaky ReLU", "prelu": "PReLU", "elu": "ELU", "softplus": "softplus",
     "swish": "swish", "gelu": "GELU", "gelu_tanh": "GELU (tanh form)",
 }
-_SYMBOL = {"alpha": "α", "beta": "β"}
-
-N_INPUTS, N_UNITS, N_SAMPLES = 20, 100, 500
 _Z_RANGE = (-6.0, 6.0)
 _GRID = np.linspace(*_Z_RANGE, 481)
 _BINS = np.linspace(*_Z_RANGE, 61)
-_BLUE, _VERMILLION = PALETTE[0], PALETTE[1]
-_HIST, _DEAD, _AXIS, _GRIDLINE = "#c9c9c9", "#f6d9cc", "#9a9a9a", "#e3e3e3"
-_INK = "#222222"
+_HIST = lighten(GREY, 0.6)  # the histogram of the layer's pre-activations
+_DEAD = lighten(VERMILLION, 0.8)  # shading where f'(z) = 0
 _XTICKS = (-6, -3, 0, 3, 6)
 
 
 def _num(value: float) -> str:
     """A number as ``%g`` with a typographic minus sign."""
     return f"{value:g}".replace("-", "−")
-
-
-def _nice_ticks(lo: float, hi: float) -> list[float]:
-    """Three to five round ticks between ``lo`` and ``hi``, 0 among them when in range."""
-    span = hi - lo
-    step = next(s for s in (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0) if span / s <= 5.0)
-    first = math.ceil(lo / step - 1e-9) * step
-    return [first + k * step for k in range(int((hi - first) / step + 1e-9) + 1)]
 
 
 def _padded(values: np.ndarray, floor: tuple[float, float]) -> tuple[float, float]:
@@ -110,12 +94,12 @@ class _Panel:
     def frame(self) -> None:
         """Grid, zero lines, spines, tick labels and the z label."""
         (x0, x1), (y0, y1) = _Z_RANGE, self.ylim
-        yticks = _nice_ticks(y0, y1)
+        yticks = nice_ticks(y0, y1)
         grid = [[(x, y0), (x, y1)] for x in _XTICKS] + [[(x0, y), (x1, y)] for y in yticks]
-        self._add(LineCollection(grid, colors=_GRIDLINE, linewidths=0.6, zorder=0.5,
+        self._add(LineCollection(grid, colors=GRID_LINE, linewidths=0.6, zorder=0.5,
                                  transform=self.data))
         zero = [[(0.0, y0), (0.0, y1)]] + ([[(x0, 0.0), (x1, 0.0)]] if y0 < 0 < y1 else [])
-        self._add(LineCollection(zero, colors=_AXIS, linewidths=0.8, zorder=1,
+        self._add(LineCollection(zero, colors=ZERO_LINE, linewidths=0.8, zorder=1,
                                  transform=self.data))
         self._add(LineCollection([[(0, 1), (0, 0), (1, 0)]], colors="#555555", linewidths=0.8,
                                  zorder=4, transform=self.axes), clip=False)
@@ -123,12 +107,12 @@ class _Panel:
         beside = offset_copy(self.data, fig=self.fig, x=-4, units="points")
         for x in _XTICKS:
             self.fig.text(x, y0, _num(x), transform=below, ha="center", va="top", fontsize=8.5,
-                          color=_INK)
+                          color=INK)
         for y in yticks:
             self.fig.text(x0, y, _num(y), transform=beside, ha="right", va="center",
-                          fontsize=8.5, color=_INK)
+                          fontsize=8.5, color=INK)
         self.fig.text(0.5, -0.11, "z", transform=self.axes, ha="center", va="top",
-                      fontsize=9.5, fontstyle="italic", color=_INK)
+                      fontsize=9.5, fontstyle="italic", color=INK)
 
     def curve(self, x: np.ndarray, y: np.ndarray, color: str) -> None:
         self._add(Line2D(x, y, color=color, linewidth=2.2, zorder=3, transform=self.data,
@@ -159,96 +143,6 @@ class _Panel:
                             "alpha": 0.8})
 
 
-@lru_cache(maxsize=8)
-def _layer(seed: int) -> np.ndarray:
-    """The layer's ``x @ W.T`` (read-only, cached: every frame of an explorer shares it)."""
-    rng = np.random.default_rng(seed)
-    inputs = rng.normal(size=(N_SAMPLES, N_INPUTS))
-    weights = rng.normal(scale=math.sqrt(1.0 / N_INPUTS), size=(N_UNITS, N_INPUTS))
-    product = inputs @ weights.T
-    product.setflags(write=False)
-    return product
-
-
-def layer_preactivations(bias: float = 0.0, seed: int = 0) -> np.ndarray:
-    r"""Pre-activations :math:`z = x W^\top + b` of the explorer's random layer.
-
-    The inputs :math:`x` are 500 rows of 20 standard-normal numbers and :math:`W` holds 100 rows
-    of weights from :math:`\mathcal N(0, 1/20)`, drawn in that order from
-    ``numpy.random.default_rng(seed)``.
-
-    Parameters
-    ----------
-    bias : float, default 0.0
-        Bias added to every unit; any finite number.
-    seed : int, default 0
-        Non-negative seed of the inputs and the weights.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (500, 100): one row per input, one column per unit.
-    """
-    bias = _check_bias(bias)
-    seed = check_int("seed", seed, minimum=0)
-    return _layer(seed) + bias
-
-
-def _check_bias(bias: object) -> float:
-    b = check_number("bias", bias)
-    if not math.isfinite(b):
-        raise ValueError(f"bias must be a finite number, got {bias!r}")
-    return b
-
-
-def _resolve(name: object, parameter: object) -> tuple[str, dict[str, float], str]:
-    """Validated ``(name, keyword parameters, text)``; ``parameter`` None means the default."""
-    name = check_choice("activation", name, ACTIVATIONS)
-    key = ACTIVATION_PARAMETER.get(name)
-    if isinstance(parameter, str) and parameter != DEFAULT_PARAMETER:
-        raise ValueError(
-            f"parameter must be a number, None or {DEFAULT_PARAMETER!r}, got {parameter!r}"
-        )
-    if parameter is None or parameter == DEFAULT_PARAMETER:
-        value = ACTIVATIONS[name].params.get(key) if key else None
-    else:
-        value = check_number("parameter", parameter)
-        if not math.isfinite(value):
-            raise ValueError(f"parameter must be a finite number, got {parameter!r}")
-    if key is None:
-        return name, {}, "no parameter"
-    if name == "elu" and value <= 0:
-        raise ValueError(f"ELU needs a positive α (parameter), got {value:g}")
-    return name, {key: float(value)}, f"{_SYMBOL[key]} = {value:g}"
-
-
-def dead_units(
-    name: str = "relu", parameter: float | str | None = None, bias: float = 0.0, seed: int = 0
-) -> float:
-    """Fraction of the layer's units whose derivative is exactly 0 on every input.
-
-    Parameters
-    ----------
-    name : str, default "relu"
-        A key of :data:`nndl_book.maths.activations.ACTIVATIONS`.
-    parameter : float or None, default None
-        α of leaky ReLU, PReLU and ELU, β of swish; None (or ``"default"``) uses the
-        activation's default. Ignored by activations without a parameter.
-    bias : float, default 0.0
-        Bias of every unit of the layer (see :func:`layer_preactivations`).
-    seed : int, default 0
-        Seed of the layer.
-
-    Returns
-    -------
-    float
-        Between 0 and 1.
-    """
-    name, params, _ = _resolve(name, parameter)
-    slopes = get_activation(name).derivative(layer_preactivations(bias, seed), **params)
-    return float(np.mean(np.all(slopes == 0.0, axis=0)))
-
-
 def draw_activation(
     name: str = "relu",
     parameter: float | str | None = None,
@@ -271,7 +165,8 @@ def draw_activation(
     bias : float, default 0.0
         Bias of every unit of the layer; any finite number.
     seed : int, default 0
-        Seed of the layer's inputs and weights (see :func:`layer_preactivations`).
+        Seed of the layer's inputs and weights (see
+        :func:`nndl_book.engine.probes.layer_preactivations`).
 
     Returns
     -------
@@ -291,12 +186,12 @@ def draw_activation(
         For a ``name`` that is not a string, a ``bias`` or ``parameter`` that is not a number or
         a ``seed`` that is not an integer.
     """
-    name, params, param_text = _resolve(name, parameter)
+    name, params, param_text = activation_setting(name, parameter)
     act = get_activation(name)
     z = layer_preactivations(bias, seed)
     bias = float(bias)
     slopes = act.derivative(z, **params)
-    dead = int(np.sum(np.all(slopes == 0.0, axis=0)))
+    dead = round(dead_units(name, parameter, bias, seed) * N_UNITS)
     f = act(_GRID, **params)
     df = act.derivative(_GRID, **params)
 
@@ -306,9 +201,9 @@ def draw_activation(
 
     # left: the function
     left.frame()
-    left.curve(_GRID, f, _BLUE)
+    left.curve(_GRID, f, BLUE)
     title = _TITLES.get(name, name) + ("" if not params else f" ({param_text})")
-    fig.text(0.07, 0.955, f"{title}:  f(z)", fontsize=10.5, va="top", color=_INK)
+    fig.text(0.07, 0.955, f"{title}:  f(z)", fontsize=10.5, va="top", color=INK)
 
     # right: the derivative over the histogram of the layer's pre-activations; where f' = 0,
     # shaded, no gradient flows back to the unit's weights and bias
@@ -317,11 +212,11 @@ def draw_activation(
     right.frame()
     counts, _ = np.histogram(z, bins=_BINS)
     right.stairs(_BINS, counts / counts.max(), _HIST)
-    right.curve(_GRID, df, _VERMILLION)
+    right.curve(_GRID, df, VERMILLION)
     fig.text(0.575, 0.955, f"f′(z) over the layer's z (grey), bias {_num(bias)}",
-             fontsize=10.5, va="top", color=_INK)
+             fontsize=10.5, va="top", color=INK)
     right.label(0.99, 0.985, f"dead units: {dead} of {N_UNITS}", ha="right",
-                color=_VERMILLION if dead else "#555555", weight="bold" if dead else "normal")
+                color=VERMILLION if dead else "#555555", weight="bold" if dead else "normal")
     if flat.any():
         right.label(0.015, 0.985, "shaded: f′(z) = 0", ha="left", color="#b8542a")
     numbers = {"dead units": f"{dead} of {N_UNITS}",
@@ -343,7 +238,7 @@ FRAME_ACTIVATIONS = ("sigmoid", "tanh", "hard_tanh", "relu", "leaky_relu", "elu"
 FRAME_BIASES = (-4.0, -3.0, -2.0, 0.0)
 
 
-def activation_explorer(**kwargs: Any) -> Explorer:
+def activation_explorer(**options: Any) -> Explorer:
     """Explorer: activation, its parameter (α or β) and the layer's bias → curves and dead units.
 
     On the static page the grid is activation × bias (each activation with its default
@@ -351,11 +246,15 @@ def activation_explorer(**kwargs: Any) -> Explorer:
     kernel the parameter can be changed as well and every activation of
     :data:`nndl_book.maths.activations.ACTIVATIONS` is offered.
 
+    The α/β control is offered only with a kernel, and shown only for an activation that has
+    such a parameter.
+
     Parameters
     ----------
-    **kwargs
-        Passed to :class:`~nndl_book.widgets.explorer.Explorer` (``title``, ``defaults``,
-        ``mode``, ``dpi``, ...).
+    **options
+        A starting value for a control (``activation``, ``bias``, ``parameter``), or an option
+        of :class:`~nndl_book.widgets.explorer.Explorer` (``title``, ``defaults``, ``mode``,
+        ``dpi``, ...).
     """
     controls = [
         Control("activation", list(FRAME_ACTIVATIONS),
@@ -364,8 +263,10 @@ def activation_explorer(**kwargs: Any) -> Explorer:
                 live_values=[-5.0, -4.0, -3.5, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5,
                              1.0]),
         Control("parameter", [DEFAULT_PARAMETER], label="α or β",
-                live_values=[DEFAULT_PARAMETER, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0]),
+                live_values=[DEFAULT_PARAMETER, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0],
+                applies=lambda p: p["activation"] in ACTIVATION_PARAMETER, live_only=True),
     ]
+    kwargs = check_options("activation_explorer", controls, options)
     kwargs.setdefault("title", "Activation functions and dead units")
-    kwargs.setdefault("defaults", {"activation": "relu", "bias": 0.0})
+    kwargs["defaults"] = {"activation": "relu", "bias": 0.0, **kwargs["defaults"]}
     return Explorer(_draw_control, controls, **kwargs)

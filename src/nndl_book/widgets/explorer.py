@@ -13,14 +13,20 @@ An :class:`Explorer` has two modes.
     offer finer values than the precomputed grid.
 
 The draw function returns a ``matplotlib.figure.Figure``, or ``(figure, numbers)`` where
-``numbers`` is a dict of a few values to print under the picture. A ``ValueError`` or a
-floating-point error raised by the draw function is shown as a message in place of the figure.
+``numbers`` is a dict of a few values to print under the picture. A ``ValueError``,
+``TypeError`` or floating-point error raised by the draw function is shown as a message in
+place of the figure; with a kernel, so is any other error (a bug: the message says so), so
+that a reader never sees a traceback. When precomputing frames, other errors are raised.
+
+With a kernel, an update that takes longer than half a second shows a busy indicator, and a
+control whose ``applies`` says it has no effect for the current setting is hidden.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import inspect
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -41,7 +47,17 @@ DEFAULT_BUDGET_BYTES = 1_000_000
 DEFAULT_MAX_FRAMES = 200
 MODES = ("frames", "live")
 #: Palette size of precomputed frames (see ``nndl_book.plots.figure_to_png``).
-FRAME_COLORS = 64
+FRAME_COLOURS = 64
+#: Seconds an update may take before the busy indicator shows (live mode).
+BUSY_AFTER = 0.5
+#: The busy indicator: visible only once an update has run for ``BUSY_AFTER`` seconds (a CSS
+#: animation delay, so that quick updates never flash it).
+BUSY_HTML = (
+    "<style>@keyframes nndl-busy-in{from{opacity:0}to{opacity:1}}</style>"
+    '<span class="nndl-busy" style="opacity:0;animation:nndl-busy-in 0.2s ease-out '
+    f'{BUSY_AFTER}s forwards;color:#555">&#8987; computing… (the picture above is the '
+    "previous setting)</span>"
+)
 
 
 def format_value(value: Any) -> str:
@@ -69,12 +85,21 @@ class Control:
         Text shown beside the control (default: ``name`` with underscores as spaces).
     live_values : sequence, optional
         Values offered when a kernel is running (default: ``values``).
+    applies : callable, optional
+        ``applies(params)`` is False when the control has no effect for the current values of
+        all controls (e.g. an α for an activation without one): the control is then hidden
+        and left out of the caption. Default: it always applies.
+    live_only : bool, default False
+        Offer the control only with a kernel: on the static page it is held at the value
+        of ``values`` (a single one), neither shown nor mentioned in the caption.
     """
 
     name: str
     values: Sequence[Any]
     label: str | None = None
     live_values: Sequence[Any] | None = None
+    applies: Callable[[Mapping[str, Any]], bool] | None = None
+    live_only: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.isidentifier():
@@ -92,6 +117,14 @@ class Control:
                 raise ValueError(
                     f"Control {self.name!r}: {attr} must be distinct as shown, got {texts}"
                 )
+        if self.applies is not None and not callable(self.applies):
+            raise TypeError(f"Control {self.name!r}: applies must be callable or None")
+        if self.live_only and len(self.values) != 1:
+            raise ValueError(f"Control {self.name!r}: a live_only control has one static value")
+
+    def has_effect(self, params: Mapping[str, Any]) -> bool:
+        """Whether the control changes the picture for these values of the controls."""
+        return self.applies is None or bool(self.applies(params))
 
     @property
     def text(self) -> str:
@@ -164,10 +197,14 @@ class Explorer(w.VBox):
         names = [c.name for c in controls]
         if len(set(names)) != len(names):
             raise ValueError(f"controls must have distinct names, got {names}")
-        if mode is None:
-            mode = "frames" if os.environ.get("NNDL_BOOK_FRAMES") == "1" else "live"
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {list(MODES)}, got {mode!r}")
+        if title is not None and not isinstance(title, str):
+            raise TypeError(f"title must be a string or None, got {type(title).__name__}")
+        if defaults is not None and not isinstance(defaults, Mapping):
+            raise TypeError(
+                f"defaults must be a dict mapping control names to values, got "
+                f"{type(defaults).__name__}"
+            )
+        mode = resolve_mode(mode)
         self.draw_function = draw
         self.controls = controls
         self.title = title
@@ -184,7 +221,7 @@ class Explorer(w.VBox):
         self.params = self._initial(defaults or {}, offered)
 
         if mode == "frames":
-            self.varying = [c for c in controls if len(c.values) > 1]
+            self.varying = [c for c in controls if len(c.values) > 1 and not c.live_only]
             if len(self.varying) > 3:
                 raise ValueError(
                     "controls: frames mode takes one to three controls with more than one "
@@ -203,7 +240,8 @@ class Explorer(w.VBox):
             self.widgets = [c.widget(offered[c.name], self.params[c.name]) for c in controls]
             self.image = w.Image(format="png")
             self.caption = w.HTML()
-            self.display_area = w.VBox([self.image, self.caption])
+            self.status = w.HTML()
+            self.display_area = w.VBox([self.status, self.image, self.caption])
             self._redraw()
             for control, widget in zip(controls, self.widgets):
                 widget.observe(self._on_change(control.name), names="value")
@@ -247,6 +285,7 @@ class Explorer(w.VBox):
         settings = " · ".join(
             f"{html.escape(c.text)} = {html.escape(format_value(params[c.name]))}"
             for c in self.controls
+            if c.has_effect(params) and not (c.live_only and self.mode == "frames")
         )
         parts = [f'<div class="nndl-caption">{settings}']
         if numbers:
@@ -260,23 +299,35 @@ class Explorer(w.VBox):
     def render(self, params: Mapping[str, Any]) -> tuple[bytes, str]:
         """Draw one frame: PNG bytes and its caption HTML.
 
-        Frames kept in the page are reduced to a palette of ``FRAME_COLORS`` colours; a live
+        Frames kept in the page are reduced to a palette of ``FRAME_COLOURS`` colours; a live
         redraw renders in one quick pass instead.
         """
         live = self.mode == "live"
-        png_options: dict[str, Any] = {"exact": False} if live else {"colors": FRAME_COLORS}
+        png_options: dict[str, Any] = {"exact": False} if live else {"colours": FRAME_COLOURS}
         try:
-            result = self.draw_function(**params)
-        except (ValueError, ArithmeticError) as err:
-            png = message_png(str(err), dpi=self.dpi, **png_options)
-            return png, self.caption_html(params, {})
+            fig, numbers = self._draw(params)
+            png = figure_to_png(fig, dpi=self.dpi, **png_options)
+        except (ValueError, TypeError, ArithmeticError) as err:
+            if isinstance(err, _BadDraw) and not live:
+                raise
+            text = str(err)
+        except Exception as err:  # a bug; with a kernel, a message rather than a traceback
+            if not live:
+                raise
+            text = f"Unexpected error, please report it: {type(err).__name__}: {err}"
+        else:
+            return png, self.caption_html(params, numbers)
+        return message_png(text, dpi=self.dpi, **png_options), self.caption_html(params, {})
+
+    def _draw(self, params: Mapping[str, Any]) -> tuple[Figure, Mapping[str, Any]]:
+        result = self.draw_function(**params)
         fig, numbers = (result, {}) if isinstance(result, Figure) else result
         if not isinstance(fig, Figure):
-            raise TypeError(
+            raise _BadDraw(
                 "draw must return a matplotlib Figure or (Figure, numbers), "
                 f"got {type(result).__name__}"
             )
-        return figure_to_png(fig, dpi=self.dpi, **png_options), self.caption_html(params, numbers)
+        return fig, numbers
 
     def _frame(self, params: Mapping[str, Any]) -> w.VBox:
         png, caption = self.render(params)
@@ -326,9 +377,19 @@ class Explorer(w.VBox):
 
     def _redraw(self) -> None:
         self._pending = None
-        png, caption = self.render(dict(self.params))
-        self.image.value = png
-        self.caption.value = caption
+        self._show_applicable()
+        self.status.value = BUSY_HTML
+        try:
+            png, caption = self.render(dict(self.params))
+            self.image.value = png
+            self.caption.value = caption
+        finally:
+            self.status.value = ""
+
+    def _show_applicable(self) -> None:
+        """Hide the controls that have no effect for the current values."""
+        for control, widget in zip(self.controls, self.widgets):
+            widget.layout.display = None if control.has_effect(self.params) else "none"
 
     def __repr__(self) -> str:
         grid = " × ".join(str(len(c.values)) for c in self.varying) or "1"
@@ -336,6 +397,82 @@ class Explorer(w.VBox):
         if self.mode == "frames":
             return f"{name} ({grid} = {self.frame_count} precomputed frames)"
         return f"{name} (live: {', '.join(c.text for c in self.controls)})"
+
+
+class _BadDraw(TypeError):
+    """The draw function returned something other than a Figure: a bug in the explorer."""
+
+
+def resolve_mode(mode: object) -> str:
+    """``mode``, or when None the mode the environment asks for (``NNDL_BOOK_FRAMES=1``)."""
+    if mode is None:
+        mode = "frames" if os.environ.get("NNDL_BOOK_FRAMES") == "1" else "live"
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {list(MODES)}, got {mode!r}")
+    return str(mode)
+
+
+_EXPLORER_OPTIONS = tuple(inspect.signature(Explorer.__init__).parameters)[3:]
+
+
+def check_options(
+    factory: str, controls: Sequence[Control], options: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Keyword arguments of an explorer factory, checked, as keyword arguments of Explorer.
+
+    A factory takes a starting value for any of its controls (``hidden=8``) and the options of
+    :class:`Explorer`. A starting value must be one the control offers in the mode the
+    explorer will run in; it is merged into ``defaults``.
+
+    Raises
+    ------
+    TypeError
+        For a name that is neither a control nor an Explorer option.
+    ValueError
+        For a starting value the control does not offer (the message lists those it does).
+    """
+    names = [c.name for c in controls]
+    unknown = sorted(set(options) - set(names) - set(_EXPLORER_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"{factory}() got unknown argument(s) {unknown}; it takes the controls {names} "
+            f"and the Explorer options {list(_EXPLORER_OPTIONS)}"
+        )
+    kwargs = {k: v for k, v in options.items() if k not in names}
+    mode = resolve_mode(kwargs.get("mode"))
+    defaults = kwargs.get("defaults") or {}
+    if not isinstance(defaults, Mapping):
+        raise TypeError(
+            f"defaults must be a dict mapping control names to values, got "
+            f"{type(defaults).__name__}"
+        )
+    starts = {**defaults, **{k: v for k, v in options.items() if k in names}}
+    for control in controls:
+        if control.name not in starts:
+            continue
+        offered = control.values if mode == "frames" or control.live_values is None else \
+            control.live_values
+        value = starts[control.name]
+        match = [o for o in offered if _same(value, o)]
+        if not match:
+            raise ValueError(
+                f"{factory}(): {control.name} must be one of {list(offered)} (the values its "
+                f"control offers in {mode} mode), got {value!r}"
+            )
+        starts[control.name] = match[0]
+    kwargs["defaults"] = starts
+    return kwargs
+
+
+def _same(value: Any, offered: Any) -> bool:
+    """``value`` is ``offered``, with ``1 == 1.0`` but not ``True == 1`` or ``"1" == 1``."""
+    if isinstance(value, bool) or isinstance(offered, bool):
+        return value is offered
+    if type(value) is not type(offered) and not (
+        isinstance(value, (int, float)) and isinstance(offered, (int, float))
+    ):
+        return False
+    return bool(value == offered)
 
 
 def message_png(

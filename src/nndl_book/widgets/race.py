@@ -1,187 +1,177 @@
-"""The optimizer race: six first-order optimizers on a 2-D landscape, and who finishes first.
+"""The optimizer race, drawn: every optimizer's path over the landscape, and who finished first.
 
-Each optimizer runs from the landscape's starting point with its own learning rate, tuned for
-that landscape (``BASE_LR``), times a factor the reader chooses. The figure shows every path over
-the contours and says at which step each one crossed the finish line:
+The numbers come from :func:`nndl_book.engine.race.run_race` (tuned learning rates, finish
+lines, divergence); this module only draws them and wraps the drawing in an explorer.
 
-- ``quadratic`` and ``rosenbrock``: within ``FINISH_RADIUS`` of the minimum;
-- ``saddle`` (no minimum): escaped the saddle point, ``|w₂| > ESCAPE_HEIGHT``.
-
-A run has diverged when its loss exceeds ``DIVERGED_FACTOR · (|f(start)| + 1)`` or overflows;
-its path is cut there and the divergence reported, never raised.
-
-How ``BASE_LR`` was tuned (μ = 0.9 for momentum and Nesterov, ``STEPS`` steps): on the quadratic
-and on Rosenbrock, the rate of the grid ``{1, 2, 5} × 10^k`` that finishes in the fewest steps
-(or, if none finishes, ends closest to the minimum) among the rates whose path stays inside the
-plotting window and whose double does not diverge. The fastest rate often sits right at the edge
-of stability, so the robustness condition keeps factor 1 readable and leaves factor 2 to show
-the edge. On the saddle a larger rate always escapes sooner, so there is nothing to tune: its
-rates are set by hand so that every path can be followed in the window (gradient descent at
-0.05, a twentieth of its stability limit 2/λ = 1 across the saddle).
+Only the paths and the texts change from one setting to the next: the contours, the frames
+and the minimum are painted once per landscape
+(:class:`~nndl_book.plots.render.CachedBackground`), and the panels stand at fixed positions
+(no layout engine), so a live update costs the optimizers' runs and a few lines of text.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox, TransformedBbox
 
-from nndl_book import _validate as v
-from nndl_book.engine.landscapes import LANDSCAPES, Landscape, get_landscape, run_optimizer
-from nndl_book.plots import PALETTE, plot_trajectories
-from nndl_book.widgets.explorer import Control, Explorer
+from nndl_book.engine.landscapes import LANDSCAPES, Landscape, get_landscape
+from nndl_book.engine.race import (
+    ESCAPE_HEIGHT,
+    FINISH_RADIUS,
+    OPTIMIZER_NAMES,
+    RaceRun,
+    check_race,
+    run_race,
+)
+from nndl_book.plots.landscapes import draw_landscape, draw_path
+from nndl_book.plots.render import CachedBackground
+from nndl_book.plots.style import BLACK, LEGEND_SIZE, WARN, YELLOW, colour, set_labels
+from nndl_book.widgets.explorer import Control, Explorer, check_options
 
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-#: Names in the legend.
-LABELS = {
-    "sgd": "gradient descent",
-    "momentum": "momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-}
-#: Tuned learning rate of each optimizer on each landscape (see the module docstring).
-BASE_LR: dict[str, dict[str, float]] = {
-    "quadratic": {"sgd": 0.05, "momentum": 0.02, "nesterov": 0.005, "adagrad": 2.0,
-                  "rmsprop": 0.2, "adam": 0.2},
-    "rosenbrock": {"sgd": 0.001, "momentum": 0.001, "nesterov": 0.0005, "adagrad": 1.0,
-                   "rmsprop": 0.01, "adam": 0.5},
-    "saddle": {"sgd": 0.05, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.1,
-               "rmsprop": 0.01, "adam": 0.05},
-}
-#: Steps each optimizer runs on each landscape.
-STEPS = {"quadratic": 150, "rosenbrock": 1500, "saddle": 100}
-#: Distance to the minimum that counts as finished (quadratic, Rosenbrock).
-FINISH_RADIUS = 0.01
-#: On the saddle, an optimizer has escaped once ``|w₂|`` exceeds this.
-ESCAPE_HEIGHT = 1.0
-#: A run has diverged once its loss exceeds this many times ``|f(start)| + 1``.
-DIVERGED_FACTOR = 1e3
-_WARN = PALETTE[1]
+__all__ = ["draw_race", "optimizer_race"]
+
+_ALL_SIZE = (7.2, 4.7)
+_ALL_BOX = (0.01, 0.01, 0.98, 0.86)
+_ONE_SIZE = (6.4, 3.6)
+_ONE_BOX = (0.085, 0.14, 0.45, 0.72)
+_GHOST = "#a8a8a8"
+_FRAME = "#606060"
 
 
-def _check_landscape(landscape: object) -> str:
-    return v.check_choice("landscape", landscape, LANDSCAPES)
-
-
-def _check_optimizer(optimizer: object) -> str:
-    return v.check_choice("optimizer", optimizer, (*OPTIMIZER_NAMES, "all"))
-
-
-def finish_step(landscape: Landscape, path: np.ndarray) -> int | None:
-    """First step at which ``path`` crossed the finish line of ``landscape``; ``None`` if never.
-
-    Parameters
-    ----------
-    landscape : Landscape
-        With a minimum: the finish is ``‖w − minimum‖ < FINISH_RADIUS``; without one (the
-        saddle): ``|w₂| > ESCAPE_HEIGHT``.
-    path : numpy.ndarray of shape (k + 1, 2)
-    """
-    if landscape.minimum is None:
-        done = np.abs(path[:, 1]) > ESCAPE_HEIGHT
-    else:
-        done = np.linalg.norm(path - landscape.minimum, axis=1) < FINISH_RADIUS
-    return int(np.argmax(done)) if done.any() else None
-
-
-def race_path(
-    landscape: Landscape | str,
-    optimizer: str,
-    lr: float,
-    steps: int,
-    momentum: float = 0.9,
-) -> tuple[np.ndarray, int | None]:
-    """Run one optimizer; return its path (cut where it diverged) and the divergence step.
-
-    Parameters
-    ----------
-    landscape : Landscape or str
-    optimizer : str
-        One of ``OPTIMIZER_NAMES``.
-    lr : float
-        Learning rate.
-    steps : int
-    momentum : float, default 0.9
-        μ of momentum and Nesterov, any real number (μ outside [0, 1) is allowed, to show it).
-
-    Returns
-    -------
-    path : numpy.ndarray of shape (k + 1, 2)
-        The start and the iterates up to the last one before divergence.
-    diverged_at : int or None
-        First step whose loss overflowed or exceeded ``DIVERGED_FACTOR · (|f(start)| + 1)``.
-    """
-    land = get_landscape(landscape) if isinstance(landscape, str) else landscape
-    hyper: dict[str, Any] = {"lr": lr}
-    if optimizer in ("momentum", "nesterov"):
-        hyper.update(momentum=momentum, allow_unstable=True)
-    path, info = run_optimizer(land, optimizer, steps=steps, return_info=True, **hyper)
-    limit = DIVERGED_FACTOR * (abs(float(land.f(land.start))) + 1.0)
-    with np.errstate(over="ignore", invalid="ignore"):
-        values = land.f(path)
-        bad = ~np.isfinite(values) | (values > limit)
-    if bad.any():
-        cut = int(np.argmax(bad))
-        return path[:cut], cut
-    return path, info["diverged_at"]
-
-
-def _background(landscape: str) -> np.ndarray:
-    """The contours of ``landscape`` as an RGB image (drawn once by ``plot_trajectories``)."""
-    if landscape not in _BACKGROUNDS:
-        land = get_landscape(landscape)
-        fig = Figure(figsize=(3.0, 2.4), dpi=100)
-        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-        plot_trajectories(land, {"start": land.start[None, :]}, ax=ax, levels=20)
-        ax.get_legend().remove()
-        for line in list(ax.lines):  # keep only the filled contours and the contour lines
-            line.remove()
-        ax.set_axis_off()
-        ax.set_title("")
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-        _BACKGROUNDS[landscape] = np.asarray(canvas.buffer_rgba())[..., :3].copy()
-    return _BACKGROUNDS[landscape]
-
-
-_BACKGROUNDS: dict[str, np.ndarray] = {}
-
-
-def _tile(ax: Axes, land: Landscape, image: np.ndarray, offset: tuple[float, float],
-          path: np.ndarray, color: str, diverged: bool, ghost: np.ndarray | None) -> None:
-    """One panel of the race, drawn at ``offset`` (data units) on the shared Axes ``ax``.
-
-    All six panels share one Axes (an Axes per panel would double the drawing time): each is the
-    contour image placed at its offset, with its lines clipped to its frame.
-    """
+def _tile_offsets(land: Landscape) -> tuple[list[tuple[float, float]], tuple[float, float],
+                                             tuple[float, float]]:
+    """Offsets of the six panels on the shared Axes (data units), and that Axes' limits."""
     (x0, x1), (y0, y1) = land.xlim, land.ylim
-    ox, oy = offset
-    frame = Rectangle((x0 + ox, y0 + oy), x1 - x0, y1 - y0, fill=False, ec="#606060", lw=0.8,
-                      zorder=6)
-    ax.add_patch(frame)
-    ax.imshow(image, extent=(x0 + ox, x1 + ox, y0 + oy, y1 + oy), aspect="auto",
-              interpolation="antialiased", zorder=1)
-    lines = []
-    if ghost is not None:
-        lines += ax.plot(ghost[:, 0] + ox, ghost[:, 1] + oy, color="#a8a8a8", lw=0.8, zorder=2)
-    lines += ax.plot(path[:, 0] + ox, path[:, 1] + oy, color=color, lw=1.5, marker="o", ms=2.2,
-                     markevery=max(1, len(path) // 30), zorder=3)
-    lines += ax.plot(path[0, 0] + ox, path[0, 1] + oy, ls="none", marker="o", ms=6, mfc="white",
-                     mec=color, mew=1.5, zorder=4)
-    if diverged:
-        lines += ax.plot(path[-1, 0] + ox, path[-1, 1] + oy, ls="none", marker="X", ms=8,
-                         color=_WARN, mec="white", zorder=5)
+    width, height = x1 - x0, y1 - y0
+    gap_x, gap_y = 0.04 * width, 0.3 * height  # room for the two-line titles
+    offsets = [(col * (width + gap_x), -row * (height + gap_y))
+               for row in range(2) for col in range(3)]
+    pad = 0.01 * height
+    return (offsets, (x0 - pad, x0 + 3 * width + 2 * gap_x + pad),
+            (y0 - height - gap_y - pad, y1 + gap_y - pad))
+
+
+def _minimum_star(ax: Axes, land: Landscape, offset: tuple[float, float] = (0.0, 0.0),
+                  size: float = 10.0) -> None:
     if land.minimum is not None:
-        lines += ax.plot(land.minimum[0] + ox, land.minimum[1] + oy, ls="none", marker="*",
-                         ms=10, color=PALETTE[6], mec="black", mew=0.7, zorder=5)
-    for line in lines:
-        line.set_clip_path(frame)
+        ax.plot(land.minimum[0] + offset[0], land.minimum[1] + offset[1], ls="none",
+                marker="*", ms=size, color=YELLOW, mec=BLACK, mew=0.7, zorder=7)
+
+
+def _paint_tiles(landscape: str) -> Any:
+    """Painter of the six panels' contours, frames and minima (for ``CachedBackground``)."""
+
+    def paint(fig: Figure) -> None:
+        land = get_landscape(landscape)
+        offsets, xlim, ylim = _tile_offsets(land)
+        ax = fig.add_axes(_ALL_BOX)
+        ax.set_axis_off()
+        ax.set(xlim=xlim, ylim=ylim)
+        (x0, x1), (y0, y1) = land.xlim, land.ylim
+        for ox, oy in offsets:
+            inset = ax.inset_axes((x0 + ox, y0 + oy, x1 - x0, y1 - y0), transform=ax.transData)
+            draw_landscape(inset, land, levels=20, resolution=120)
+            inset.set_axis_off()
+            ax.add_patch(Rectangle((x0 + ox, y0 + oy), x1 - x0, y1 - y0, fill=False, ec=_FRAME,
+                                   lw=0.8, zorder=6))
+            _minimum_star(ax, land, (ox, oy))
+
+    return paint
+
+
+def _paint_panel(landscape: str) -> Any:
+    """Painter of the single panel's contours, axes and minimum (for ``CachedBackground``)."""
+
+    def paint(fig: Figure) -> None:
+        land = get_landscape(landscape)
+        ax = fig.add_axes(_ONE_BOX)
+        draw_landscape(ax, land, levels=30, resolution=160)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(labelsize=8.5)
+        set_labels(ax, "$w_1$", "$w_2$", size=9.5)
+        _minimum_star(ax, land, size=13.0)
+
+    return paint
+
+
+@lru_cache(maxsize=256)
+def _race(landscape: str, optimizer: str, lr_factor: float, momentum: float,
+          steps: int) -> tuple[RaceRun, ...]:
+    """The race's runs, kept: moving a control back to a value shows it again at once."""
+    return tuple(run_race(landscape, optimizer, lr_factor, momentum, steps))
+
+
+def _finish_text(land: Landscape) -> str:
+    if land.minimum is not None:
+        return f"finish: within {FINISH_RADIUS:g} of the minimum ★"
+    return f"finish: escape the saddle, |w₂| > {ESCAPE_HEIGHT:g}"
+
+
+def _draw_all(landscape: str, land: Landscape, runs: tuple[RaceRun, ...], lr_factor: float,
+              steps: int) -> Figure:
+    fig = Figure(figsize=_ALL_SIZE)
+    fig.add_artist(CachedBackground(("race tiles", landscape), _paint_tiles(landscape),
+                                    _ALL_SIZE))
+    ax = fig.add_axes(_ALL_BOX)
+    ax.set_axis_off()
+    offsets, xlim, ylim = _tile_offsets(land)
+    ax.set(xlim=xlim, ylim=ylim)
+    (x0, x1), (y0, y1) = land.xlim, land.ylim
+    ghost = runs[0].path
+    for i, (run, (ox, oy)) in enumerate(zip(runs, offsets)):
+        clip = TransformedBbox(Bbox.from_extents(x0 + ox, y0 + oy, x1 + ox, y1 + oy),
+                               ax.transData)
+        lines = []
+        if i > 0:
+            lines += ax.plot(ghost[:, 0] + ox, ghost[:, 1] + oy, color=_GHOST, lw=0.8, zorder=2)
+        shifted = run.path + np.array([ox, oy])
+        lines += draw_path(ax, shifted, colour(i), width=1.5, dot=2.2, dots=30, start=6.0,
+                           edge=1.5)
+        if run.diverged_at is not None:
+            lines += ax.plot(shifted[-1, 0], shifted[-1, 1], ls="none", marker="X", ms=8,
+                             color=WARN, mec="white", zorder=5)
+        for line in lines:
+            line.set_clip_box(clip)
+        ax.text(ox + (x0 + x1) / 2, oy + y1 + 0.04 * (y1 - y0),
+                f"{run.label}, lr {run.lr:.2g}\n{run.outcome}", ha="center", va="bottom",
+                fontsize=8.5, color=WARN if run.diverged_at is not None else "black")
+    fig.text(0.5, 0.985, f"{land.name}: {steps} steps, every learning rate × {lr_factor:g} "
+             f"(grey: gradient descent)\n{_finish_text(land)}", ha="center", va="top",
+             fontsize=10)
+    return fig
+
+
+def _draw_one(landscape: str, land: Landscape, runs: tuple[RaceRun, ...], steps: int) -> Figure:
+    fig = Figure(figsize=_ONE_SIZE)
+    fig.add_artist(CachedBackground(("race panel", landscape), _paint_panel(landscape),
+                                    _ONE_SIZE))
+    ax = fig.add_axes(_ONE_BOX)
+    ax.set_axis_off()
+    ax.set(xlim=land.xlim, ylim=land.ylim)
+    handles, labels = [], []
+    for i, run in enumerate(runs):
+        label = f"{run.label}, lr {run.lr:.2g}:\n{run.outcome}"
+        handles.append(draw_path(ax, run.path, colour(i))[0])
+        labels.append(label + (" (diverged)" if run.diverged_at is not None else ""))
+    handles += [Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=BLACK, mew=1.4)]
+    labels += ["start"]
+    if land.minimum is not None:
+        handles.append(Line2D([], [], ls="none", marker="*", ms=11, color=YELLOW, mec=BLACK,
+                              mew=0.7))
+        labels.append("minimum")
+    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.56, 0.86), frameon=False,
+               fontsize=LEGEND_SIZE)
+    fig.text(0.085, 0.975, f"{land.name}: {steps} steps\n{_finish_text(land)}", ha="left",
+             va="top", fontsize=9.5)
+    return fig
 
 
 def draw_race(
@@ -200,13 +190,14 @@ def draw_race(
         grey line in each panel is gradient descent); one name races that optimizer against
         gradient descent in a single large panel.
     lr_factor : float, default 1.0
-        Multiplies every optimizer's tuned learning rate on this landscape (``BASE_LR``).
+        Multiplies every optimizer's tuned learning rate on this landscape
+        (:data:`nndl_book.engine.race.BASE_LR`).
     momentum : float, default 0.9
         μ of momentum and Nesterov; values outside [0, 1) are run too (to show what they do).
     landscape : str, default "quadratic"
         ``"quadratic"``, ``"rosenbrock"`` or ``"saddle"``.
     steps : int, optional
-        Steps of each optimizer; default ``STEPS[landscape]``.
+        Steps of each optimizer; default :data:`nndl_book.engine.race.STEPS` of the landscape.
 
     Returns
     -------
@@ -214,77 +205,29 @@ def draw_race(
         The paths over the contours, and for each optimizer its finishing step, "not in k
         steps", or "diverged at step k".
     """
-    landscape = _check_landscape(landscape)
-    optimizer = _check_optimizer(optimizer)
-    lr_factor = v.check_positive("lr_factor", lr_factor)
-    momentum = v.check_number("momentum", momentum)
-    steps = STEPS[landscape] if steps is None else v.check_int("steps", steps, minimum=1)
-    land = get_landscape(landscape)
-    names = OPTIMIZER_NAMES if optimizer == "all" else tuple(dict.fromkeys(("sgd", optimizer)))
-    goal = "escaped" if land.minimum is None else "finished"
-
-    runs = {}
-    numbers: dict[str, Any] = {}
-    for name in names:
-        lr = BASE_LR[landscape][name] * lr_factor
-        path, diverged_at = race_path(land, name, lr, steps, momentum)
-        label = LABELS[name] + (f" μ={momentum:g}" if name in ("momentum", "nesterov") else "")
-        if diverged_at is not None:
-            outcome = f"diverged at step {diverged_at}"
-        else:
-            done = finish_step(land, path)
-            if done is not None:
-                outcome = f"{goal} at step {done}"
-            elif land.minimum is not None:
-                gap = float(np.linalg.norm(path[-1] - land.minimum))
-                outcome = f"not in {steps} steps ({gap:.2g} away)"
-            else:
-                outcome = f"not in {steps} steps"
-        numbers[label] = outcome
-        runs[name] = (label, lr, path, diverged_at is not None, outcome)
-
-    finish = (f"finish: within {FINISH_RADIUS:g} of the minimum ★" if land.minimum is not None
-              else f"finish: escape the saddle, |w₂| > {ESCAPE_HEIGHT:g}")
+    args = check_race(landscape, optimizer, lr_factor, momentum, steps)
+    runs = _race(*args)
+    land = get_landscape(args[0])
+    numbers = {run.label: run.outcome for run in runs}
     if optimizer == "all":
-        fig = Figure(figsize=(7.2, 4.7))
-        ax = fig.add_axes((0.01, 0.01, 0.98, 0.86))
-        ax.set_axis_off()
-        (x0, x1), (y0, y1) = land.xlim, land.ylim
-        width, height = x1 - x0, y1 - y0
-        gap_x, gap_y = 0.04 * width, 0.3 * height  # room for the two-line titles
-        image = _background(landscape)
-        ghost = runs["sgd"][2]
-        for i, name in enumerate(names):
-            label, lr, path, diverged, outcome = runs[name]
-            row, col = divmod(i, 3)
-            offset = (col * (width + gap_x), -row * (height + gap_y))
-            _tile(ax, land, image, offset, path, PALETTE[i], diverged, None if i == 0 else ghost)
-            ax.text(offset[0] + (x0 + x1) / 2, offset[1] + y1 + 0.04 * height,
-                    f"{label}, lr {lr:.2g}\n{outcome}", ha="center", va="bottom", fontsize=8.5,
-                    color=_WARN if diverged else "black")
-        pad = 0.01 * height
-        ax.set(xlim=(x0 - pad, x0 + 3 * width + 2 * gap_x + pad),
-               ylim=(y0 - height - gap_y - pad, y1 + gap_y - pad))
-        fig.suptitle(f"{land.name}: {steps} steps, every learning rate × {lr_factor:g} "
-                     f"(grey: gradient descent)\n{finish}", fontsize=10)
-        return fig, numbers
+        return _draw_all(args[0], land, runs, args[2], args[4]), numbers
+    return _draw_one(args[0], land, runs, args[4]), numbers
 
-    fig = Figure(figsize=(6.4, 3.6), layout="constrained")
-    ax = fig.add_subplot()
-    trajectories = {}
-    for name in names:
-        label, lr, path, _, outcome = runs[name]
-        trajectories[f"{label}, lr {lr:.2g}: {outcome}"] = path  # cut where it diverged
-    plot_trajectories(land, trajectories, ax=ax,
-                      title=f"{land.name}: {steps} steps ({finish})")
-    ax.title.set_fontsize(9.5)
-    return fig, numbers
-def optimizer_race(**kwargs: Any) -> Explorer:
+
+def optimizer_race(**options: Any) -> Explorer:
     """Explorer: landscape and learning-rate factor (and, live, optimizer and μ) → the race.
 
     On the static page the frames are the three landscapes × three learning-rate factors, all
     six optimizers at once with μ = 0.9. With a kernel, the reader can also single out one
-    optimizer against gradient descent, choose finer factors and set μ outside [0, 1).
+    optimizer against gradient descent, choose finer factors and set μ outside [0, 1); the μ
+    control is shown only while momentum or Nesterov is in the race.
+
+    Parameters
+    ----------
+    **options
+        A starting value for a control (``landscape``, ``lr_factor``, ``optimizer``,
+        ``momentum``), or an option of :class:`~nndl_book.widgets.explorer.Explorer`
+        (``title``, ``defaults``, ``mode``, ``dpi``, ...).
     """
     controls = [
         Control("landscape", ["quadratic", "rosenbrock", "saddle"]),
@@ -292,9 +235,16 @@ def optimizer_race(**kwargs: Any) -> Explorer:
                 live_values=[0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 4.0]),
         Control("optimizer", ["all"], live_values=["all", *OPTIMIZER_NAMES]),
         Control("momentum", [0.9], label="momentum μ",
-                live_values=[-0.5, 0.0, 0.5, 0.9, 0.99, 1.0, 1.1]),
+                live_values=[-0.5, 0.0, 0.5, 0.9, 0.99, 1.0, 1.1],
+                applies=lambda p: p["optimizer"] in ("all", "momentum", "nesterov")),
     ]
+    kwargs = check_options("optimizer_race", controls, options)
     kwargs.setdefault("title", "Optimizer race")
-    kwargs.setdefault("defaults", {"landscape": "rosenbrock", "lr_factor": 1.0,
-                                   "optimizer": "all", "momentum": 0.9})
-    return Explorer(draw_race, controls, **kwargs)
+    kwargs["defaults"] = {"landscape": "rosenbrock", "lr_factor": 1.0, "optimizer": "all",
+                          "momentum": 0.9, **kwargs.get("defaults", {})}
+    explorer = Explorer(draw_race, controls, **kwargs)
+    if explorer.mode == "live":  # paint every landscape now, so that no later move waits for it
+        for name in LANDSCAPES:
+            CachedBackground(("race tiles", name), _paint_tiles(name), _ALL_SIZE).pixels(
+                explorer.dpi)
+    return explorer

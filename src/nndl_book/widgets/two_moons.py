@@ -1,12 +1,12 @@
 """The two-moons trainer: train a small MLP with the numpy engine, draw its boundary and losses.
 
-:func:`draw_two_moons` trains an MLP on the two-moons training set by full-batch gradient
-descent (:func:`nndl_book.engine.train.train`, logits and binary cross-entropy), and draws two
-panels: the probability the network gives to class 1 over the plane, with its decision boundary
-and the training (filled) and development (hollow) points; and the training and development
-loss per epoch, with the epoch of the lowest development loss marked. A run whose loss becomes
-infinite or NaN is not an error: the figure says "diverged at epoch k". :func:`two_moons_trainer`
-wraps it in an :class:`~nndl_book.widgets.explorer.Explorer`.
+:func:`draw_two_moons` trains an MLP on the two-moons training set
+(:func:`nndl_book.training.moons.fit_moons`) and draws two panels: the probability the network
+gives to class 1 over the plane, with its decision boundary and the training (filled) and
+development (hollow) points; and the training and development loss per epoch, with the epoch of
+the lowest development loss marked. A run whose loss becomes infinite or NaN is not an error:
+the figure says "diverged at epoch k". :func:`two_moons_trainer` wraps it in an
+:class:`~nndl_book.widgets.explorer.Explorer`.
 
 The figure is built for live redraws, where training, drawing and PNG encoding happen on every
 change of a control: fixed panel positions instead of a layout engine (which would measure every
@@ -20,24 +20,16 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb
+from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
-from nndl_book._validate import check_choice, check_int, check_positive
-from nndl_book.data import make_moons, train_dev_test_split
-from nndl_book.engine import MLP
-from nndl_book.engine.train import accuracy, train
-from nndl_book.plots import PALETTE
-from nndl_book.widgets.explorer import Control, Explorer
+from nndl_book.maths import accuracy
+from nndl_book.plots import style
+from nndl_book.training.moons import HIDDEN_ACTIVATIONS, fit_moons, moons_split
+from nndl_book.widgets.explorer import Control, Explorer, check_options
 
-__all__ = ["HIDDEN_ACTIVATIONS", "draw_two_moons", "moons_split", "two_moons_trainer"]
+__all__ = ["draw_two_moons", "two_moons_trainer"]
 
-#: Hidden activations offered by the trainer (names of ``nndl_book.maths.activations``).
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
-_HE_INIT = ("relu", "leaky_relu", "elu", "gelu")
-
-_BLUE, _VERMILLION = PALETTE[0], PALETTE[1]
-_GREY, _WARN = "#7f7f7f", PALETTE[1]
 _FIGSIZE = (7.0, 2.9)
 # Panel rectangles (left, bottom, width, height) in figure fractions, set by hand: a layout
 # engine would measure every text on every redraw, which costs more than the drawing itself.
@@ -49,43 +41,15 @@ _BANDS = 10
 
 def _band_colours(n: int) -> ListedColormap:
     """``n`` bands from light blue (P = 0) through white to light vermillion (P = 1)."""
-    blue, red = np.array(to_rgb(_BLUE)), np.array(to_rgb(_VERMILLION))
     colours = []
     for t in (np.arange(n) + 0.5) / n:
-        end, s = (blue, 1 - 2 * t) if t < 0.5 else (red, 2 * t - 1)
-        amount = 0.55 * s  # how far from white: at most 55 % of the full colour
-        colours.append(tuple(1 - amount * (1 - end)))
+        end, s = (style.BLUE, 1 - 2 * t) if t < 0.5 else (style.VERMILLION, 2 * t - 1)
+        colours.append(style.lighten(end, 1 - 0.55 * s))  # at most 55 % of the full colour
     return ListedColormap(colours)
 
 
 _CMAP = _band_colours(_BANDS)
 _NORM = BoundaryNorm(np.linspace(0.0, 1.0, _BANDS + 1), _BANDS)
-
-
-@lru_cache(maxsize=4)
-def moons_split(
-    seed: int = 0, n_samples: int = 200, noise: float = 0.25
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """The trainer's data: two moons split 60/20/20, of which the first two parts are returned.
-
-    Parameters
-    ----------
-    seed : int, default 0
-        Seed of :func:`~nndl_book.data.make_moons` and of the split.
-    n_samples : int, default 200
-        Points before the split (120 train, 40 dev and 40 test with the default).
-    noise : float, default 0.25
-        Standard deviation of the noise of ``make_moons``.
-
-    Returns
-    -------
-    ((X_train, y_train), (X_dev, y_dev))
-        ``X`` of shape ``(n, 2)`` float64, ``y`` of shape ``(n,)`` int64 in {0, 1}. The arrays
-        are cached and shared: do not modify them.
-    """
-    X, y = make_moons(n_samples, noise=noise, rng=seed)
-    split = train_dev_test_split(X, y, fractions=(0.6, 0.2, 0.2), rng=seed)
-    return split.train, split.dev
 
 
 @lru_cache(maxsize=4)
@@ -101,22 +65,10 @@ def _lattice(data_seed: int) -> tuple[np.ndarray, tuple[float, float, float, flo
     return grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
 
 
-def _check(hidden: object, depth: object, activation: object, lr: object, epochs: object,
-           seed: object, data_seed: object) -> None:
-    check_int("hidden", hidden, minimum=1)
-    if check_int("depth", depth) < 1:
-        raise ValueError(f"depth must be at least 1 hidden layer, got {depth}")
-    check_choice("activation", activation, HIDDEN_ACTIVATIONS)
-    check_positive("lr", lr)
-    check_int("epochs", epochs, minimum=1)
-    check_int("seed", seed)
-    check_int("data_seed", data_seed)
-
-
 def _points(ax: Any, X: np.ndarray, y: np.ndarray, *, hollow: bool) -> None:
     for k, marker in ((0, "o"), (1, "s")):
         pts = X[y == k]
-        colour = PALETTE[k]
+        colour = style.PALETTE[k]
         if hollow:
             ax.scatter(pts[:, 0], pts[:, 1], s=24, marker=marker, facecolors="white",
                        edgecolors=colour, linewidths=1.3, zorder=3)
@@ -127,9 +79,8 @@ def _points(ax: Any, X: np.ndarray, y: np.ndarray, *, hollow: bool) -> None:
 
 def _loss_panel(ax: Any, history: Any, epochs: int) -> None:
     """Train and dev loss per epoch, the key written in the title row instead of a legend."""
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=8, length=3, pad=2)
+    style.style_axes(ax, grid=False, labelsize=8)
+    ax.tick_params(length=3, pad=2)
     train_loss, dev_loss = np.asarray(history.train_loss), np.asarray(history.dev_loss)
     losses = np.concatenate([train_loss, dev_loss])
     low, high = (float(losses.min()), float(losses.max())) if losses.size else (0.5, 1.0)
@@ -137,15 +88,14 @@ def _loss_panel(ax: Any, history: Any, epochs: int) -> None:
     if log:  # plot log10(loss) on a linear axis: a log axis up to 1e300 overflows
         train_loss, dev_loss = np.log10(train_loss), np.log10(dev_loss)
         bottom, top = np.floor(np.log10(low)), np.ceil(np.log10(high))
-        step = next(d for d in (1, 2, 5, 10, 20, 50, 100, 200) if (top - bottom) / d <= 4)
-        ticks = np.arange(np.ceil(bottom / step), np.floor(top / step) + 1) * step
+        ticks = np.log10(style.nice_ticks(10.0**bottom, 10.0**top, most=4, log=True))
         labels = [_power_of_ten(t) for t in ticks]
     else:
-        bottom, top = 0.0, _nice_top(high)
+        bottom, top = 0.0, style.nice_ceil(high)
         ticks = np.array([0.0, top / 2, top])
         labels = [f"{v:g}" for v in ticks]
-    ax.plot(np.arange(1, train_loss.size + 1), train_loss, color=_BLUE, lw=1.6)
-    ax.plot(np.arange(1, dev_loss.size + 1), dev_loss, color=_VERMILLION, lw=1.6)
+    ax.plot(np.arange(1, train_loss.size + 1), train_loss, color=style.BLUE, lw=1.6)
+    ax.plot(np.arange(1, dev_loss.size + 1), dev_loss, color=style.VERMILLION, lw=1.6)
     ax.set_ylim(bottom, top)
     ax.set_yticks(ticks, labels)
     ax.set_xlim(0, epochs)
@@ -155,15 +105,15 @@ def _loss_panel(ax: Any, history: Any, epochs: int) -> None:
     key = {"transform": ax.transAxes, "va": "bottom", "fontsize": 8.5}
     ax.text(0.0, 1.03, "loss (log scale)" if log else "loss", fontsize=10, ha="left",
             transform=ax.transAxes, va="bottom")
-    ax.text(0.6, 1.03, "train", color=_BLUE, ha="right", **key)
-    ax.text(0.62, 1.03, "dev", color=_VERMILLION, ha="left", **key)
+    ax.text(0.6, 1.03, "train", color=style.BLUE, ha="right", **key)
+    ax.text(0.62, 1.03, "dev", color=style.VERMILLION, ha="left", **key)
     if history.diverged:
-        ax.axvline(history.diverged_at, color=_WARN, ls="--", lw=1.4)
-        ax.text(0.97, 0.5, f"diverged at\nepoch {history.diverged_at}", color=_WARN,
+        ax.axvline(history.diverged_at, color=style.WARN, ls="--", lw=1.4)
+        ax.text(0.97, 0.5, f"diverged at\nepoch {history.diverged_at}", color=style.WARN,
                 fontweight="bold", transform=ax.transAxes, ha="right", va="center",
                 fontsize=9)
     elif history.best_epoch is not None:
-        ax.axvline(history.best_epoch, color=_GREY, ls=":", lw=1.3)
+        ax.axvline(history.best_epoch, color=style.GREY, ls=":", lw=1.3)
         ax.text(1.0, 1.03, "⋮ best dev", color="#555555", ha="right", **key)
 
 
@@ -174,17 +124,6 @@ def _loss_text(value: float) -> str:
 def _power_of_ten(exponent: float) -> str:
     e = int(exponent)
     return f"{10.0**e:g}" if -3 <= e <= 3 else f"1e{e}"
-
-
-def _nice_top(value: float) -> float:
-    """Upper y limit: 1, 2 or 5 times a power of ten, at least ``value`` (which is > 0)."""
-    if not value > 0:
-        return 1.0
-    power = 10.0 ** np.floor(np.log10(value))
-    for factor in (1.0, 2.0, 5.0, 10.0):
-        if factor * power >= value:
-            return float(factor * power)
-    return float(10 * power)  # pragma: no cover - the loop always returns
 
 
 def draw_two_moons(
@@ -200,21 +139,8 @@ def draw_two_moons(
 
     Parameters
     ----------
-    hidden : int, default 5
-        Units per hidden layer, at least 1.
-    depth : int, default 1
-        Number of hidden layers, at least 1.
-    activation : str, default "tanh"
-        Hidden activation, one of :data:`HIDDEN_ACTIVATIONS`. Weights start He-uniform for the
-        ReLU family and GELU, Xavier-uniform for sigmoid and tanh; biases start at zero.
-    lr : float, default 1.0
-        Learning rate of gradient descent (positive).
-    epochs : int, default 300
-        Number of full-batch steps, at least 1.
-    seed : int, default 0
-        Seed of the initial weights.
-    data_seed : int, default 0
-        Seed of the data (:func:`moons_split`).
+    hidden, depth, activation, lr, epochs, seed, data_seed
+        The network and its training, as for :func:`nndl_book.training.moons.fit_moons`.
 
     Returns
     -------
@@ -227,12 +153,9 @@ def draw_two_moons(
     ValueError, TypeError
         For an invalid setting (e.g. ``depth=0``); an explorer shows the message instead.
     """
-    _check(hidden, depth, activation, lr, epochs, seed, data_seed)
+    model, history = fit_moons(hidden, depth, activation, lr, epochs, seed, data_seed)
     (X, y), (X_dev, y_dev) = moons_split(data_seed)
     sizes = [2] + [hidden] * depth + [1]
-    init = "he_uniform" if activation in _HE_INIT else "xavier_uniform"
-    model = MLP(sizes, activation, init=init, rng=seed)
-    history = train(model, X, y, lr=lr, epochs=epochs, dev=(X_dev, y_dev))
 
     fig = Figure(figsize=_FIGSIZE)
     data_ax = fig.add_axes(_DATA_BOX)
@@ -247,9 +170,9 @@ def draw_two_moons(
     if history.diverged:
         data_ax.set_facecolor("#f2f2f2")
         data_ax.text(0.5, 0.5, f"diverged at epoch {history.diverged_at}\n(loss overflowed)",
-                     transform=data_ax.transAxes, ha="center", va="center", color=_WARN,
+                     transform=data_ax.transAxes, ha="center", va="center", color=style.WARN,
                      fontsize=10, fontweight="bold", zorder=4,
-                     bbox={"boxstyle": "round", "fc": "white", "ec": _WARN, "alpha": 0.9})
+                     bbox={"boxstyle": "round", "fc": "white", "ec": style.WARN, "alpha": 0.9})
         numbers: dict[str, Any] = {"diverged at epoch": history.diverged_at}
     else:
         with np.errstate(all="ignore"):
@@ -259,9 +182,10 @@ def draw_two_moons(
                        interpolation="bilinear", interpolation_stage="data", aspect="auto")
         if np.nanmin(p) < 0.5 < np.nanmax(p):
             data_ax.contour(p, levels=[0.5], extent=extent, colors="black", linewidths=1.4)
+        cut = model.default_threshold()
         numbers = {
-            "train accuracy": f"{accuracy(model, X, y):.3f}",
-            "dev accuracy": f"{accuracy(model, X_dev, y_dev):.3f}",
+            "train accuracy": f"{accuracy(model(X), y, threshold=cut):.3f}",
+            "dev accuracy": f"{accuracy(model(X_dev), y_dev, threshold=cut):.3f}",
             "final train loss": _loss_text(history.train_loss[-1]),
             "lowest dev loss at epoch": history.best_epoch,
         }
@@ -274,13 +198,20 @@ def draw_two_moons(
     return fig, numbers
 
 
-def two_moons_trainer(**kwargs: Any) -> Explorer:
+def two_moons_trainer(**options: Any) -> Explorer:
     """Explorer: hidden units, activation, learning rate (and with a kernel: depth, epochs, seed).
 
     On the static page the grid is hidden units (2, 5) × activation (sigmoid, tanh, relu) ×
     learning rate (0.1, 1, 10, 1000) for one hidden layer and 300 epochs: 24 frames, among
     them a ReLU network that diverges at learning rate 1000. With a kernel every control is
-    free. Keyword arguments go to :class:`~nndl_book.widgets.explorer.Explorer`.
+    free.
+
+    Parameters
+    ----------
+    **options
+        A starting value for a control (``hidden``, ``activation``, ``lr``, ``depth``,
+        ``epochs``, ``seed``), or an option of :class:`~nndl_book.widgets.explorer.Explorer`
+        (``title``, ``defaults``, ``mode``, ``dpi``, ...).
     """
     controls = [
         Control("hidden", [2, 5], label="hidden units", live_values=[1, 2, 3, 5, 8, 16, 32]),
@@ -291,6 +222,7 @@ def two_moons_trainer(**kwargs: Any) -> Explorer:
         Control("epochs", [300], live_values=[30, 100, 300, 1000, 3000]),
         Control("seed", [0], label="initialisation seed", live_values=[0, 1, 2, 3, 4]),
     ]
+    kwargs = check_options("two_moons_trainer", controls, options)
     kwargs.setdefault("title", "Two moons: train an MLP")
-    kwargs.setdefault("defaults", {"hidden": 5, "activation": "tanh", "lr": 1.0})
+    kwargs["defaults"] = {"hidden": 5, "activation": "tanh", "lr": 1.0, **kwargs["defaults"]}
     return Explorer(draw_two_moons, controls, **kwargs)
