@@ -838,7 +838,7 @@ fig
 #
 # Six optimizers start from the same point on one of the three landscapes, each at the learning rate
 # tuned for it there, times a common factor. (On the quadratic and on Rosenbrock the tuned rate is
-# the fastest of a small grid whose double still does not diverge; the `nndl_book.widgets.race`
+# the fastest of a small grid whose double still does not diverge; the `nndl_book.engine.race`
 # docstring has the details.) Each panel shows one optimizer's path, with gradient descent in grey
 # for comparison, and says when it crossed the finish line: within 0.01 of the minimum, or, on the
 # saddle, $|w_2| > 1$. Things to look for: the zigzag of gradient descent on the quadratic at factor
