@@ -783,7 +783,7 @@ glue("rel_autograd", float(rel_autograd), display=False)
 # section:
 
 # %%
-def check(backward_fn):
+def check_backward(backward_fn):
     gW, gb = bce_gradients(weights_m, biases_m, backward_fn)
     for name, param, grad in zip(["W1", "b1", "W2", "b2"],
                                  [weights_m[0], biases_m[0], weights_m[1], biases_m[1]],
@@ -793,7 +793,7 @@ def check(backward_fn):
 
 
 print("our backward:")
-check(backward)
+check_backward(backward)
 
 # %% [markdown]
 # All four relative errors are below $10^{-7}$, a common rule of thumb for a correct backward
@@ -815,7 +815,7 @@ def backward_forgets_f_prime(dL_dA, Z, A, weights, df=d_sigmoid):
 
 
 print("buggy backward:")
-check(backward_forgets_f_prime)
+check_backward(backward_forgets_f_prime)
 
 # %% [markdown]
 # The output layer is still right (its error term has the factor), while the hidden layer's
