@@ -86,9 +86,10 @@ unit: $(STAMP)
 	$(BIN)/pytest tests --ignore=tests/site -q -p no:cacheprovider
 
 pairing: $(STAMP)
-	@echo "== every chapter's executed notebook matches its source"
+	@echo "== every chapter's executed notebook matches its source; exercises and checks agree"
 	$(PY) tools/notebooks.py check
 	$(PY) tools/exercise_index.py --check
+	$(PY) tools/your_turn.py --check
 
 nbval: $(STAMP)
 	@echo "== nbval: re-run every executed notebook and compare its outputs"

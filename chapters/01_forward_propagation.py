@@ -537,7 +537,19 @@ Explorer(
 # A network has layer sizes 784 → 100 → 10 and processes batches of 64 images, stored as
 # columns. Give the shape of $W^{(1)}$, $\mathbf b^{(1)}$, $X$, $Z^{(1)}$ and $Z^{(2)}$.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a dict of the five shapes, e.g. {'W1': (rows, columns), ...}),
+# then run it.
+
+# %%
+from nndl_book.exercises import check, quiz
+answer = {"W1": ..., "b1": ..., "X": ..., "Z1": ..., "Z2": ...}  # edit: shapes as tuples
+check("ex-01-shapes", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-01-shapes
 # :class: dropdown
 # ```
@@ -563,7 +575,20 @@ print("W1", W1_s.shape, "b1", b1_s.shape, "X", X_s.shape, "Z1", Z1_s.shape, "Z2"
 # $\hat y = W^{(2)}(W^{(1)}\mathbf x + \mathbf b^{(1)}) + \mathbf b^{(2)}$, is a single linear
 # layer $W\mathbf x + \mathbf b$. Give $W$ and $\mathbf b$ and check numerically.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function collapse(W1, b1, W2, b2) returning the single layer
+# (W, b)), then run it.
+
+# %%
+def my_collapse(W1, b1, W2, b2):
+    raise NotImplementedError  # edit: return (W, b) of the one equivalent layer
+
+check("ex-01-collapse", my_collapse)
+
+
+# %% [markdown]
 # ```{solution-start} ex-01-collapse
 # :class: dropdown
 # ```
@@ -589,7 +614,20 @@ print("largest difference:", f"{np.max(np.abs(two_layers - one_layer)):.1e}")
 # $L$ hidden layers ($N/L$ each), fully connected with biases. How does its number of parameters
 # depend on $L$?
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function n_parameters(m0, n_hidden, n_layers) giving the
+# parameter count), then run it.
+
+# %%
+def my_n_parameters(m0, n_hidden, n_layers):
+    raise NotImplementedError  # edit: weights and biases of the whole network
+
+check("ex-01-nndl-4-5", my_n_parameters)
+
+
+# %% [markdown]
 # ```{solution-start} ex-01-nndl-4-5
 # :class: dropdown
 # ```
@@ -632,7 +670,18 @@ print("most parameters at L =", max(layer_counts, key=lambda L: n_parameters(10,
 # $\mathbf x = (1, 1)$. Which hidden units are switched off? Then check your numbers with numpy
 # and with the engine's `MLP(..., activation="relu")`.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below ((a1, a2, y): the 3 and 2 hidden ReLU activations and the
+# output for x = (1, 1)), then run it.
+
+# %%
+answer = (..., ..., ...)  # edit: a1 (3 numbers), a2 (2 numbers), output y, for x = (1, 1)
+check("ex-01-relu-by-hand", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-01-relu-by-hand
 # :class: dropdown
 # ```
@@ -657,7 +706,18 @@ print(f"engine: {relu_mlp.forward(np.array([[1.0, 1.0]]))[0, 0]:.4f}")
 # %% [markdown]
 # ```{solution-end}
 # ```
+
+
+# %% [markdown]
+# ## Self-test
 #
+# Click an answer: the page says whether it is right. It works on the website too, with no kernel.
+
+# %%
+quiz("01")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - A neuron computes $a = f(\mathbf w^\top\mathbf x + b)$; a layer does it for many neurons at

@@ -783,7 +783,7 @@ glue("rel_autograd", float(rel_autograd), display=False)
 # section:
 
 # %%
-def check(backward_fn):
+def check_backward(backward_fn):
     gW, gb = bce_gradients(weights_m, biases_m, backward_fn)
     for name, param, grad in zip(["W1", "b1", "W2", "b2"],
                                  [weights_m[0], biases_m[0], weights_m[1], biases_m[1]],
@@ -793,7 +793,7 @@ def check(backward_fn):
 
 
 print("our backward:")
-check(backward)
+check_backward(backward)
 
 # %% [markdown]
 # All four relative errors are below $10^{-7}$, a common rule of thumb for a correct backward
@@ -815,7 +815,7 @@ def backward_forgets_f_prime(dL_dA, Z, A, weights, df=d_sigmoid):
 
 
 print("buggy backward:")
-check(backward_forgets_f_prime)
+check_backward(backward_forgets_f_prime)
 
 # %% [markdown]
 # The output layer is still right (its error term has the factor), while the hidden layer's
@@ -1123,7 +1123,22 @@ glue("blas_spread", float(spread), display=False)
 # sigmoid, $f'(\mathbf z^{(l)})$ can be computed from the activation $\mathbf a^{(l)}$ alone.
 # Check your formula on a 2-3-3-1 $\tanh$ network against autograd.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function delta_below(a, W_next, delta_next) that uses the
+# activation a only), then run it.
+
+# %%
+from nndl_book.exercises import check, quiz
+
+def my_delta_below(a, W_next, delta_next):
+    raise NotImplementedError  # edit: δ of a tanh layer from its activation a
+
+check("ex-02-tanh-delta", my_delta_below)
+
+
+# %% [markdown]
 # ```{solution-start} ex-02-tanh-delta
 # :class: dropdown
 # ```
@@ -1179,7 +1194,17 @@ for l, (mine, W) in enumerate(zip(grads_tanh, W_torch), start=1):
 # hand. Why is $\partial L/\partial\mathbf b$ a sum over the batch, and why does the bias value
 # not matter?
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (your three gradients (dW, db, dX) as arrays), then run it.
+
+# %%
+answer = (..., ..., ...)  # edit: dL/dW, dL/db, dL/dX as numpy arrays
+check("ex-02-batch-backward", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-02-batch-backward
 # :class: dropdown
 # ```
@@ -1297,7 +1322,18 @@ for name, random, steps, X_run, Y_run in runs:
 #   rounding. Which is faster depends on the size of the network: see
 #   {ref}`sec-timing-autograd`.
 # ```
+
+
+# %% [markdown]
+# ## Self-test
 #
+# Click an answer: the page says whether it is right. It works on the website too, with no kernel.
+
+# %%
+quiz("02")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - The chain rule on a computational graph: the gradient at a node is the gradient at its

@@ -821,7 +821,23 @@ plot_curves({name: active for name, (active, _) in results.items()}, xlabel="ste
 # Compute the derivatives of the swish function $z\,\sigma(\beta z)$ and of the GELU function
 # $z\,\Phi(z)$, and check them numerically.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (two functions (d_swish(z, beta), d_gelu(z))), then run it.
+
+# %%
+from nndl_book.exercises import check, quiz
+
+def my_d_swish(z, beta):
+    raise NotImplementedError  # edit: derivative of z * sigmoid(beta * z)
+def my_d_gelu(z):
+    raise NotImplementedError  # edit: derivative of z * Phi(z)
+answer = (my_d_swish, my_d_gelu)
+check("ex-03-nndl-4-4", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-03-nndl-4-4
 # :class: dropdown
 # ```
@@ -902,7 +918,17 @@ print("sigma(z) vs (1 + tanh(z/2)) / 2, largest difference:",
 # for which $z\,\sigma(cz)$ is closest to $\operatorname{GELU}(z)$. Is 1.702 the best choice for
 # GELU?
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (your two constants (c for Φ, c for GELU)), then run it.
+
+# %%
+answer = (..., ...)  # edit: best c for σ(cz) ≈ Φ(z), best c for z σ(cz) ≈ GELU(z)
+check("ex-03-gelu-constant", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-03-gelu-constant
 # :class: dropdown
 # ```
@@ -956,7 +982,18 @@ for name, error in (("Phi(z) vs sigma(cz)", gate_error), ("GELU vs z sigma(cz)",
 # pieces so that the unit computes ReLU, leaky ReLU with $\alpha = 0.1$, and $|z|$. Which
 # parameters receive a gradient?
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a dict of pieces {'ReLU': (w, b), 'leaky ReLU': (w, b), '|z|':
+# (w, b)}, each w and b of length 2), then run it.
+
+# %%
+answer = {"ReLU": (..., ...), "leaky ReLU": (..., ...), "|z|": (..., ...)}  # edit: (slopes w, intercepts b)
+check("ex-03-maxout", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-03-maxout
 # :class: dropdown
 # ```
@@ -1084,7 +1121,18 @@ for i, (w_norm, g_norm) in enumerate(run_5(model_5, x_5), start=1):
 #   exactly 0 (those of `fc5` because the activations they multiply are all 0), while the norms
 #   the listing prints are not.
 # ```
+
+
+# %% [markdown]
+# ## Self-test
 #
+# Click an answer: the page says whether it is right. It works on the website too, with no kernel.
+
+# %%
+quiz("03")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - An activation's derivative multiplies every gradient that passes back through it, so its

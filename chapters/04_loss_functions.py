@@ -732,7 +732,21 @@ Explorer(
 # :label: ex-04-nielsen-sigmoid-derivative
 # Verify that $\sigma'(z) = \sigma(z)(1 - \sigma(z))$.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function d_sigmoid(z)), then run it.
+
+# %%
+from nndl_book.exercises import check, quiz
+
+def my_d_sigmoid(z):
+    raise NotImplementedError  # edit: σ'(z) written with σ(z)
+
+check("ex-04-nielsen-sigmoid-derivative", my_d_sigmoid)
+
+
+# %% [markdown]
 # ```{solution-start} ex-04-nielsen-sigmoid-derivative
 # :class: dropdown
 # ```
@@ -805,7 +819,20 @@ for y in [0.3, 0.7]:
 # $\sigma(z) = y$, where it takes the value $-[y \ln y + (1-y)\ln(1-y)]$, the *binary entropy*.
 # Is the cost then still "close to zero"?
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function min_cost(y): the smallest cross-entropy over
+# outputs a, for 0 < y < 1), then run it.
+
+# %%
+def my_min_cost(y):
+    raise NotImplementedError  # edit: min over a of -[y ln a + (1-y) ln(1-a)]
+
+check("ex-04-nielsen-entropy", my_min_cost)
+
+
+# %% [markdown]
 # ```{solution-start} ex-04-nielsen-entropy
 # :class: dropdown
 # ```
@@ -844,7 +871,19 @@ for y in [0.0, 0.1, 0.3, 0.5, 0.9]:
 # also gives $\boldsymbol\delta^L = \mathbf a^L - \mathbf y$, so it has no slowdown there.
 # (One training example; averaging over examples adds the $\frac1n\sum_x$.)
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a dict of three functions delta(z, y) = ∂C/∂z for the output
+# layer), then run it.
+
+# %%
+answer = {"sigmoid + quadratic": ..., "sigmoid + cross-entropy": ...,
+          "linear + quadratic": ...}  # edit: functions delta(z, y)
+check("ex-04-nielsen-output-error", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-04-nielsen-output-error
 # :class: dropdown
 # ```
@@ -932,7 +971,18 @@ for name, cost_fn in [("quadratic    ", lambda a: 0.5 * a**2),
 # Construct an example showing that in a network with a sigmoid output layer the output
 # activations $a^L_j$ do not always sum to 1.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (net inputs z (at least two) whose sigmoid outputs do not sum
+# to 1), then run it.
+
+# %%
+answer = ...  # edit: a numpy array of net inputs z^L
+check("ex-04-nielsen-sigmoid-sum", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-04-nielsen-sigmoid-sum
 # :class: dropdown
 # ```
@@ -954,7 +1004,20 @@ for z_ex in [np.array([1.0, 2.0]), np.array([-3.0, -2.0, -4.0]), np.full(10, 5.0
 # Show that $\partial a^L_j/\partial z^L_k$ is positive if $j = k$ and negative if $j \neq k$.
 # Explain why, unlike in a sigmoid layer, each softmax output depends on all the weighted inputs.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function jacobian(a) giving ∂a_j/∂z_k from the softmax
+# output a), then run it.
+
+# %%
+def my_jacobian(a):
+    raise NotImplementedError  # edit: K×K matrix of ∂a_j/∂z_k, from a = softmax(z)
+
+check("ex-04-nielsen-monotonicity", my_jacobian)
+
+
+# %% [markdown]
 # ```{solution-start} ex-04-nielsen-monotonicity
 # :class: dropdown
 # ```
@@ -1002,7 +1065,20 @@ print(f"sum of the softmax changes: {(softmax(z_new) - softmax(z_old)).sum():.1e
 # Suppose the activations $a^L_j$ of a softmax output layer are known. Show that the weighted
 # inputs have the form $z^L_j = \ln a^L_j + C$ for a constant $C$ independent of $j$.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function z_from_a(a) giving net inputs whose softmax is a),
+# then run it.
+
+# %%
+def my_z_from_a(a):
+    raise NotImplementedError  # edit: net inputs z with softmax(z) = a
+
+check("ex-04-nielsen-inverting", my_z_from_a)
+
+
+# %% [markdown]
 # ```{solution-start} ex-04-nielsen-inverting
 # :class: dropdown
 # ```
@@ -1027,7 +1103,22 @@ print("z_j - ln a_j =", C_j, f"; ln sum_k e^z_k = {np.log(np.exp(z_inv).sum()):.
 # and that the Jacobian is $\partial a_i/\partial z_j = c\,a_i(\delta_{ij} - a_j)$. What
 # happens to the Jacobian as $c \to 0$ and as $c \to \infty$? Check with autograd.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (two functions (grad(z, y, c), jacobian(z, c)) for a =
+# softmax(c z)), then run it.
+
+# %%
+def my_grad(z, y, c):
+    raise NotImplementedError  # edit: dC/dz of C = -ln softmax(c z)[y]
+def my_jacobian(z, c):
+    raise NotImplementedError  # edit: K×K matrix of ∂a_i/∂z_j, a = softmax(c z)
+answer = (my_grad, my_jacobian)
+check("ex-04-softmax-temperature", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-04-softmax-temperature
 # :class: dropdown
 # ```
@@ -1118,7 +1209,18 @@ print(f"cross-entropy: smallest curvature {curv_ce.min():+.4f} (>= 0: convex);  
 #   {ref}`ex-04-nielsen-xj` prints $\partial C/\partial w = x\,\partial C/\partial b$ for
 #   three unrelated costs, zero gradient for the weight whose input is 0 included.
 # ```
+
+
+# %% [markdown]
+# ## Self-test
 #
+# Click an answer: the page says whether it is right. It works on the website too, with no kernel.
+
+# %%
+quiz("04")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - Squared error suits real-valued targets; its gradient grows with the error, so outliers pull

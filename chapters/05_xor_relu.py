@@ -727,7 +727,19 @@ explorer
 # output unit that computes XOR, and check it on all four inputs. Then find a second, different
 # set of weights that also works.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (your weights (W1, b1, W2, b2) of shapes (2, 2), (2,), (1, 2),
+# (1,)), then run it.
+
+# %%
+from nndl_book.exercises import check, quiz
+answer = (..., ..., ..., ...)  # edit: W1 (2×2), b1 (2,), W2 (1×2), b2 (1,)
+check("ex-05-nndl-4-2", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-05-nndl-4-2
 # :class: dropdown
 # ```
@@ -871,7 +883,20 @@ cause_table([("inputs {0, 1}", causes_05),
 # cross-entropy, $\eta = 0.5$, 1000 epochs). How does the success rate change, and why? Work out
 # the probability that at most one unit is alive at the start, and compare it with the seeds.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function p_few(H): the probability that at most one of H
+# units is alive), then run it.
+
+# %%
+def my_p_few(H):
+    raise NotImplementedError  # edit: P(at most one of H ReLU units alive at the start)
+
+check("ex-05-width", my_p_few)
+
+
+# %% [markdown]
 # ```{solution-start} ex-05-width
 # :class: dropdown
 # ```
@@ -993,7 +1018,18 @@ glue("blog_rate", int(rounded_right.sum()), display=False)
 #   of shape (4, 1) (last line above), and the success table of this chapter trains with it
 #   next to the MSE.
 # ```
+
+
+# %% [markdown]
+# ## Self-test
 #
+# Click an answer: the page says whether it is right. It works on the website too, with no kernel.
+
+# %%
+quiz("05")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - A linear threshold unit gets at most three of the four XOR points right (four inequalities),

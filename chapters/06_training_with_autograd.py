@@ -739,7 +739,19 @@ for patience in (3, 10, 30):
 # label a coin flip) on a test set of 200 points: what is the best of the 20 test accuracies,
 # on average over many repetitions, and what is the true accuracy of every one of them?
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below ((best test accuracy on average, true accuracy of every
+# guesser)), then run it.
+
+# %%
+from nndl_book.exercises import check, quiz
+answer = (..., ...)  # edit: mean best-of-20 test accuracy, true accuracy
+check("ex-06-test-once", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-06-test-once
 # :class: dropdown
 # ```
@@ -843,7 +855,18 @@ print("  nndl_book's Runner:", book_log)
 #   gradient was the faster one on the machine that built this page (the printed ratio);
 #   autograd's advantage is that it needs no derivative code, not speed.
 # ```
+
+
+# %% [markdown]
+# ## Self-test
 #
+# Click an answer: the page says whether it is right. It works on the website too, with no kernel.
+
+# %%
+quiz("06")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - Three data sets, three jobs: the training set fits the weights, the development set

@@ -861,7 +861,22 @@ optimizer_race()
 # $\mu < 0$? Answer for the quadratic $f = \frac12\lambda w^2$ (one direction of any bowl):
 # write one momentum step as a linear map of the pair $(w, v)$ and look at its determinant.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function momentum_matrix(mu, lr, curvature) giving the 2×2
+# matrix A), then run it.
+
+# %%
+from nndl_book.exercises import check, quiz
+
+def my_momentum_matrix(mu, lr, curvature):
+    raise NotImplementedError  # edit: A with (w', v') = A (w, v) for one momentum step
+
+check("ex-07-nielsen-momentum", my_momentum_matrix)
+
+
+# %% [markdown]
 # ```{solution-start} ex-07-nielsen-momentum
 # :class: dropdown
 # ```
@@ -944,7 +959,20 @@ for K in (1, 4, 16, 64):
 # In Adam, explain why the bias corrections $\hat M_t = M_t/(1-\beta_1^t)$ and
 # $\hat G_t = G_t/(1-\beta_2^t)$ are reasonable. What would Adam's first step be without them?
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function first_step(g, lr, beta1, beta2): Adam's first
+# change of w without bias correction), then run it.
+
+# %%
+def my_first_step(g, lr, beta1, beta2):
+    raise NotImplementedError  # edit: w_1 - w_0 of Adam without the corrections
+
+check("ex-07-nndl-7-2", my_first_step)
+
+
+# %% [markdown]
 # ```{solution-start} ex-07-nndl-7-2
 # :class: dropdown
 # ```
@@ -996,7 +1024,20 @@ print("first step with correction / α:    ", (adam(quad.start, g1, {}, 1, lr=1.
 # Hessian by $|H| = V|\Lambda|V^\top$ (its eigenvalues made positive), and run it from the
 # saddle landscape's start.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function saddle_free_step(g, H) returning the change of w),
+# then run it.
+
+# %%
+def my_saddle_free_step(g, H):
+    raise NotImplementedError  # edit: the step -|H|⁻¹ g, |H| = V |Λ| Vᵀ
+
+check("ex-07-newton-saddle", my_saddle_free_step)
+
+
+# %% [markdown]
 # ```{solution-start} ex-07-newton-saddle
 # :class: dropdown
 # ```
@@ -1099,7 +1140,18 @@ glue("mu_neg_dist", f"{distances[1000]:.0e}", display=False)
 #   (the first printout of the chapter). The remedy for SGD's noise is the mini-batch, and a
 #   decreasing learning rate.
 # ```
+
+
+# %% [markdown]
+# ## Self-test
 #
+# Click an answer: the page says whether it is right. It works on the website too, with no kernel.
+
+# %%
+quiz("07")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - Mini-batch gradient descent estimates the gradient from $K$ examples. Per update, larger

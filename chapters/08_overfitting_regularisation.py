@@ -1077,7 +1077,24 @@ glue("dropout_ratio", f"{ratio:.1f}", display=False)
 # after $\tau$ steps with the minimiser of $J + \frac{\alpha}{2}\|\mathbf w\|^2$. For which
 # $\alpha$ are they close?
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (two functions (factor(h, eta, tau), alpha(eta, tau))), then
+# run it.
+
+# %%
+from nndl_book.exercises import check, quiz
+
+def my_factor(h, eta, tau):
+    raise NotImplementedError  # edit: w_i(τ) / w_i* along an eigenvalue h
+def my_alpha(eta, tau):
+    raise NotImplementedError  # edit: the ℓ2 strength that matches τ steps
+answer = (my_factor, my_alpha)
+check("ex-08-early-stopping-l2", answer)
+
+
+# %% [markdown]
 # ```{solution-start} ex-08-early-stopping-l2
 # :class: dropdown
 # ```
@@ -1307,7 +1324,18 @@ print((h_drop != 0).int().numpy())
 #   the dev accuracy from {glue:text}`bias_moved_w_acc` to {glue:text}`bias_moved_wb_acc` and
 #   raises the dev loss from {glue:text}`bias_moved_w_loss` to {glue:text}`bias_moved_wb_loss`.
 # ```
+
+
+# %% [markdown]
+# ## Self-test
 #
+# Click an answer: the page says whether it is right. It works on the website too, with no kernel.
+
+# %%
+quiz("08")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - Overfitting shows as a dev loss that turns up while the training loss keeps falling, and

@@ -1034,7 +1034,22 @@ print("relative change of W^(l) over 200 steps, l = 1..6:", " ".join(f"{m:.2f}" 
 # $\sqrt{3/2}$. How does it change when $k$ of the 1000 inputs are 1, and what is it for $k$ = 0
 # and $k$ = 1000?
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function std_z(k): the standard deviation of z when k of the
+# 1000 inputs are 1), then run it.
+
+# %%
+from nndl_book.exercises import check, quiz
+
+def my_std_z(k):
+    raise NotImplementedError  # edit: std of z = Σ w_j x_j + b, k inputs equal to 1
+
+check("ex-09-nielsen-std", my_std_z)
+
+
+# %% [markdown]
 # ```{solution-start} ex-09-nielsen-std
 # :class: dropdown
 # ```
@@ -1067,7 +1082,20 @@ for k in [0, 250, 500, 1000]:
 # through ten hidden sigmoid layers of 100 units (the setting of *Why depth multiplies*), with
 # Xavier weights and with Xavier weights times 4.
 # ```
-#
+
+
+# %% [markdown]
+# **Your turn.** Edit the cell below (a function variance(n_in, n_out): the weight variance for
+# logistic units), then run it.
+
+# %%
+def my_variance(n_in, n_out):
+    raise NotImplementedError  # edit: Var(w) of Xavier's rule for the logistic function
+
+check("ex-09-xavier-sigmoid", my_variance)
+
+
+# %% [markdown]
 # ```{solution-start} ex-09-xavier-sigmoid
 # :class: dropdown
 # ```
@@ -1194,7 +1222,18 @@ glue("relu_small_std10", f"{relu_small[9]['std']:.0e}", display=False)
 #   gradient, $\boldsymbol\delta^{(l)}\mathbf a^{(l-1)\top}$, shrinks with it. Xavier and He
 #   initialisation, missing from its list of remedies, are the cure for that.
 # ```
+
+
+# %% [markdown]
+# ## Self-test
 #
+# Click an answer: the page says whether it is right. It works on the website too, with no kernel.
+
+# %%
+quiz("09")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - Back-propagation multiplies the error by one factor $\operatorname{diag}(f')W^\top$ per

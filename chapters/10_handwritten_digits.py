@@ -1056,7 +1056,19 @@ print(f"largest change of a pixel's mean: {np.abs(leaky.mean - mean).max():.3f},
 #
 # ```{solution-end}
 # ```
+
+
+# %% [markdown]
+# ## Self-test
 #
+# Click an answer: the page says whether it is right. It works on the website too, with no kernel.
+
+# %%
+from nndl_book.exercises import quiz
+quiz("10")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - Real data need the same discipline as toy data, applied more carefully: one seeded split,

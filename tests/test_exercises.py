@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nndl_book.engine import MLP
 from nndl_book.exercises import CHECKS, QUIZZES, Question, Result, check, coverage, quiz
 from nndl_book.maths.activations import d_gelu, d_sigmoid, d_swish, sigmoid
 from nndl_book.maths.losses import softmax, softmax_jacobian
@@ -64,6 +65,18 @@ def _abs_newton_step(g, H):
     return -V @ np.diag(1 / np.abs(lam)) @ V.T @ g
 
 
+def _relu_by_hand():
+    """(a1, a2, y) of the chapter's worked 2→3→2→1 network with ReLU units at x = (1, 1); the
+    output from the engine, the hidden activations from max(0, z)."""
+    weights = [np.array([[0.2, -0.5], [0.7, 0.1], [-0.3, 0.4]]),
+               np.array([[0.5, -0.2, 0.3], [-0.6, 0.8, 0.1]]), np.array([[1.0, -0.7]])]
+    biases = [np.array([0.1, -0.1, 0.05]), np.array([0.2, -0.3]), np.array([0.05])]
+    a1 = np.maximum(weights[0] @ np.ones(2) + biases[0], 0)
+    a2 = np.maximum(weights[1] @ a1 + biases[1], 0)
+    y = MLP.from_weights(weights, biases, activation="relu").forward(np.ones((1, 2)))[0, 0]
+    return a1, a2, float(y)
+
+
 SHAPES = {"W1": (100, 784), "b1": (100,), "X": (784, 64), "Z1": (100, 64), "Z2": (10, 64)}
 W_EX = np.array([[1.0, 2.0], [0.0, -1.0]])
 X_EX = np.array([[1.0, 0.0, 2.0], [-1.0, 1.0, 0.0]])
@@ -92,6 +105,14 @@ TABLE = {
         [(lambda m0, n, L: m0 * n / L + (L - 1) * n**2 / L**2 + n / L, "count the biases too"),
          (lambda m0, n, L: n * m0, "counting layer by layer gives")],
         (lambda m0, n, L: "many", "must be a number, got str")),
+    "ex-01-relu-by-hand": (
+        _relu_by_hand(),
+        tuple(np.round(np.ravel(v), 4).tolist() for v in _relu_by_hand()),
+        [((np.array([-0.2, 0.7, 0.15]), _relu_by_hand()[1], _relu_by_hand()[2]),
+          "a1 is not right at unit 1"),
+         ((_relu_by_hand()[0], _relu_by_hand()[1], 0.0), "the output y = 0 is not right"),
+         ((sigmoid(np.array([-0.2, 0.7, 0.15])), *_relu_by_hand()[1:]), "sigmoid outputs")],
+        ((_relu_by_hand()[0], _relu_by_hand()[1]), "must be a tuple of 3")),
     "ex-02-tanh-delta": (
         lambda a, W, d: (1 - a**2) * (W.T @ d),
         lambda a, W, d: (W.T @ d) / np.cosh(np.arctanh(a)) ** 2,
@@ -171,16 +192,18 @@ TABLE = {
         [(lambda a: a, "softmax(z_from_a(a)) differs from a"),
          (lambda a: np.exp(a), "take logarithms")],
         (lambda a: np.log(a)[:-1], "must have shape")),
-    "ex-04-nielsen-softmax-backprop": (
-        lambda W, b, a, y: (np.outer(softmax(W @ a + b) - np.eye(len(b))[y], a),
-                            softmax(W @ a + b) - np.eye(len(b))[y]),
-        lambda W, b, a, y: ((softmax(W @ a + b) - (np.arange(len(b)) == y))[:, None] * a[None],
-                            (softmax(W @ a + b) - (np.arange(len(b)) == y))[:, None]),
-        [(lambda W, b, a, y: (np.outer(softmax(W @ a + b), a), softmax(W @ a + b)),
-          "dC/db for a 3 → 4 layer (class 2)"),
-         (lambda W, b, a, y: (np.outer(softmax(W @ a + b) - np.eye(len(b))[y], a) * 2,
-                              softmax(W @ a + b) - np.eye(len(b))[y]), "dC/dW for a 3 → 4")],
-        (lambda W, b, a, y: "gradient", "must be a tuple")),
+    "ex-04-softmax-temperature": (
+        (lambda z, y, c: c * (softmax(c * z) - np.eye(len(z))[y]),
+         lambda z, c: c * softmax_jacobian(softmax(c * z))),
+        (lambda z, y, c: -c * ((np.arange(len(z)) == y) - softmax(c * z))[:, None],
+         lambda z, c: c * (np.diag(softmax(c * z)) - np.outer(softmax(c * z), softmax(c * z)))),
+        [((lambda z, y, c: softmax(c * z) - np.eye(len(z))[y],
+           lambda z, c: c * softmax_jacobian(softmax(c * z))), "the chain rule multiplies"),
+         ((lambda z, y, c: c * (softmax(c * z) - np.eye(len(z))[y]),
+           lambda z, c: softmax_jacobian(softmax(c * z))), "jacobian for 4 classes at c = 2.5"),
+         ((lambda z, y, c: c * (softmax(c * z) - np.eye(len(z))[y]),
+           lambda z, c: c * np.diag(softmax(c * z) * (1 - softmax(c * z)))), "quotient rule")],
+        ((lambda z, y, c: c * softmax(c * z),), "must be a tuple of 2")),
     "ex-05-nndl-4-2": (
         (np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([[1.0, -2.0]]),
          np.zeros(1)),
@@ -492,8 +515,8 @@ def test_question_validation(fields: dict, error: type, fragment: str) -> None:
 
 
 def test_quiz_input_validation() -> None:
-    with pytest.raises(KeyError, match="no quiz for chapter '10'"):
-        quiz("10")
+    with pytest.raises(KeyError, match="no quiz for chapter '11'"):
+        quiz("11")
     with pytest.raises(ValueError, match="at least one question"):
         quiz([])
     with pytest.raises(TypeError, match="question 1 must be a Question or a dict, got int"):

@@ -204,7 +204,7 @@ def test_your_turn_cells_sit_before_their_solutions(your_turn, student, path: Pa
     chapter = path.name[:2]
     text = your_turn.insert_cells(path.read_text(), chapter, CHECKS)
     assert your_turn.insert_cells(text, chapter, CHECKS) == text  # runs again: no change
-    assert text.count(your_turn.IMPORT) == 1
+    assert text.count(your_turn.IMPORT) + text.count(f"{your_turn.QUIZ_IMPORT}\n") == 1
     nb = jupytext.reads(text, fmt="py:percent")
     sources = [c.source for c in nb.cells]
     labels = [label for label, entry in CHECKS.items() if entry.chapter == chapter]
@@ -222,10 +222,67 @@ def test_your_turn_cells_sit_before_their_solutions(your_turn, student, path: Pa
         assert run_check_cell(cell.source).status == "not attempted"
 
 
+def _copy_chapters(tmp_path: Path) -> list[str]:
+    for path in CHAPTERS:
+        shutil.copy(path, tmp_path / path.name)
+    return sorted(p.name for p in CHAPTERS)
+
+
 def test_your_turn_check_mode(your_turn, tmp_path: Path, monkeypatch) -> None:
-    shutil.copy(ROOT / "chapters" / "05_xor_relu.py", tmp_path / "05_xor_relu.py")
+    names = _copy_chapters(tmp_path)
     monkeypatch.setattr(your_turn, "SOURCES", tmp_path)
-    assert your_turn.main(["--check"]) == 1
+    if your_turn.main(["--check"]) == 0:  # the book has its cells: remove one chapter's
+        shutil.copy(ROOT / "chapters" / "05_xor_relu.py", tmp_path / "05_xor_relu.py")
+        text = (tmp_path / "05_xor_relu.py").read_text()
+        cut = text.index('quiz("05")')
+        (tmp_path / "05_xor_relu.py").write_text(text[:cut] + text[cut + len('quiz("05")'):])
+        assert your_turn.main(["--check"]) == 1
     assert your_turn.main([]) == 0
     assert your_turn.main(["--check"]) == 0
-    assert [p.name for p in tmp_path.iterdir()] == ["05_xor_relu.py"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temporary file left
+
+
+def test_your_turn_check_names_the_missing_cell(your_turn, tmp_path: Path, monkeypatch,
+                                                capsys) -> None:
+    _copy_chapters(tmp_path)
+    monkeypatch.setattr(your_turn, "SOURCES", tmp_path)
+    assert your_turn.main([]) == 0
+    path = tmp_path / "05_xor_relu.py"
+    text = path.read_text()
+    cell = text.index('check("ex-05-width"')
+    path.write_text(text[:cell] + text[cell:].replace('check("ex-05-width", ', "print(", 1))
+    assert your_turn.main(["--check"]) == 1
+    assert "05_xor_relu.py lacks ex-05-width" in capsys.readouterr().err
+
+
+def test_your_turn_check_fails_on_a_check_without_its_exercise(your_turn, tmp_path: Path,
+                                                               monkeypatch, capsys) -> None:
+    from nndl_book.exercises import CHECKS
+
+    _copy_chapters(tmp_path)
+    monkeypatch.setattr(your_turn, "SOURCES", tmp_path)
+    assert your_turn.main([]) == 0
+    stale = CHECKS["ex-05-width"]
+    monkeypatch.setitem(CHECKS, "ex-05-gone", type(stale)("ex-05-gone", "05", stale.expects,
+                                                          stale.stub, stale.judge))
+    assert your_turn.main(["--check"]) == 1
+    assert "ex-05-gone has a check but chapter 05 has no exercise" in capsys.readouterr().err
+    monkeypatch.setitem(CHECKS, "ex-11-new", type(stale)("ex-11-new", "11", stale.expects,
+                                                         stale.stub, stale.judge))
+    monkeypatch.delitem(CHECKS, "ex-05-gone")
+    assert your_turn.main([]) == 1  # writes nothing either
+    assert "ex-11-new has a check but there is no chapter 11" in capsys.readouterr().err
+    assert your_turn.main(["05_xor_relu"]) == 0  # one chapter: only its checks are compared
+
+
+def test_your_turn_check_fails_on_a_stale_your_turn_cell(your_turn, tmp_path: Path,
+                                                         monkeypatch, capsys) -> None:
+    from nndl_book.exercises import CHECKS
+
+    _copy_chapters(tmp_path)
+    monkeypatch.setattr(your_turn, "SOURCES", tmp_path)
+    assert your_turn.main([]) == 0
+    monkeypatch.delitem(CHECKS, "ex-05-width")
+    assert your_turn.main(["--check"]) == 1
+    err = capsys.readouterr().err
+    assert 'chapter 05 calls check("ex-05-width", ...) but no check is registered' in err

@@ -130,3 +130,34 @@ def test_exercise_index_of_the_book_files_nielsen_momentum_under_nielsen(exercis
     page = exercise_index.render(exercises)
     assert "ex-07-nielsen-momentum" in section(page, "Nielsen")
     assert "ex-07-nielsen-momentum" not in section(page, "The book's own exercises")
+
+
+def test_exercise_index_says_check_quiz_both_or_neither(exercise_index) -> None:
+    exercises = [
+        {"title": "NNDL 7-2", "label": "ex-07-nndl-7-2", "chapter": "7. O", "doc": "07_o"},
+        {"title": "NNDL 7-1", "label": "ex-07-nndl-7-1", "chapter": "7. O", "doc": "07_o"},
+        {"title": "Saddles", "label": "ex-07-saddle", "chapter": "7. O", "doc": "07_o"},
+        {"title": "Plain", "label": "ex-07-plain", "chapter": "7. O", "doc": "07_o"},
+    ]
+    covered = {"ex-07-nndl-7-2": {"check", "quiz"}, "ex-07-nndl-7-1": {"quiz"},
+               "ex-07-saddle": {"check"}}
+    page = exercise_index.render(exercises, covered)
+    rows = {line.split("{ref}`")[1].split("`")[0]: line.rstrip(" |").rsplit("| ", 1)[1]
+            for line in page.splitlines() if "{ref}`" in line}
+    assert rows == {"ex-07-nndl-7-2": "check and quiz", "ex-07-nndl-7-1": "quiz",
+                    "ex-07-saddle": "check", "ex-07-plain": "—"}
+    assert "| exercise | where it is solved | self-test |" in section(page, "NNDL")
+    assert "| chapter | exercise | self-test |" in section(page, "The book's own exercises")
+
+
+def test_exercise_index_of_the_book_follows_the_registry(exercise_index) -> None:
+    from nndl_book.exercises import CHECKS, QUIZZES
+
+    page = exercise_index.render(exercise_index.collect())
+    rows = {line.split("{ref}`")[1].split("`")[0]: line.rstrip(" |").rsplit("| ", 1)[1]
+            for line in page.splitlines() if "{ref}`" in line}
+    quizzed = {q.exercise for questions in QUIZZES.values() for q in questions}
+    for label, column in rows.items():
+        assert ("check" in column) == (label in CHECKS), label
+        assert ("quiz" in column) == (label in quizzed), label
+    assert set(CHECKS) <= set(rows) and quizzed <= set(rows)

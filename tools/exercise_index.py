@@ -13,13 +13,19 @@ The source of an exercise is read from its label, not from its title: labels are
 number (`ex-02-nndl-4-8`) or `nielsen` (`ex-07-nielsen-momentum`); any other label is one of the
 book's own exercises, listed by chapter. A title that names NNDL or Nielsen while its label says
 otherwise (or the reverse, or another NNDL number) is an error, so the two cannot drift apart.
+
+A last column says how a learner can test themselves on each exercise, from
+`nndl_book.exercises.coverage()`: a check (a "your turn" cell that judges the answer), a quiz
+question (the chapter's self-test), both, or neither.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import jupytext
@@ -91,12 +97,32 @@ def collect() -> list[dict[str, str]]:
     return found
 
 
-def render(exercises: list[dict[str, str]]) -> str:
+SELF_TEST = {frozenset({"check", "quiz"}): "check and quiz", frozenset({"check"}): "check",
+             frozenset({"quiz"}): "quiz", frozenset(): "—"}
+
+
+def self_test(label: str, covered: dict[str, set[str]]) -> str:
+    """The self-test column of ``label``: "check", "quiz", "check and quiz" or "—"."""
+    return SELF_TEST[frozenset(covered.get(label, set()))]
+
+
+def render(exercises: list[dict[str, str]],
+           covered: dict[str, set[str]] | None = None) -> str:
+    """The index page; ``covered`` is ``coverage()`` of :mod:`nndl_book.exercises` by default."""
+    if covered is None:
+        from nndl_book.exercises import coverage
+
+        covered = coverage()
     lines = [
         "# Exercise index",
         "",
         "Every exercise the book answers, with a link to where it is set and solved. Solutions",
         "are in dropdowns under each exercise; the code in them runs with the chapter.",
+        "",
+        "The column *self-test* says how you can test yourself before opening a solution: a",
+        "*check* is a \"your turn\" cell under the exercise, where you write your answer and",
+        "`check(...)` says whether it is right; a *quiz* is a question of the chapter's",
+        "self-test, which works on this website too; a dash marks an exercise with neither.",
         "",
     ]
     for book, heading in [("NNDL", "NNDL (Qiu Xipeng, *Neural Networks and Deep Learning*)"),
@@ -109,19 +135,36 @@ def render(exercises: list[dict[str, str]]) -> str:
                 rows.append((number_key(number), name, ex))
         if not rows:
             continue
-        lines += [f"## {heading}", "", "| exercise | where it is solved |", "| --- | --- |"]
+        lines += [f"## {heading}", "", "| exercise | where it is solved | self-test |",
+                  "| --- | --- | --- |"]
         for _, name, ex in sorted(rows, key=lambda r: (r[0], r[2]["doc"])):
             lines.append(f"| {name} | {{ref}}`{ex['label']}` in "
-                         f"{{doc}}`{ex['chapter']} <../chapters/{ex['doc']}>` |")
+                         f"{{doc}}`{ex['chapter']} <../chapters/{ex['doc']}>` | "
+                         f"{self_test(ex['label'], covered)} |")
         lines.append("")
     own = [ex for ex in exercises if source_of(ex["label"])[0] is None]
     if own:
-        lines += ["## The book's own exercises", "", "| chapter | exercise |", "| --- | --- |"]
+        lines += ["## The book's own exercises", "", "| chapter | exercise | self-test |",
+                  "| --- | --- | --- |"]
         for ex in own:
             lines.append(f"| {{doc}}`{ex['chapter']} <../chapters/{ex['doc']}>` | "
-                         f"{{ref}}`{ex['label']}` |")
+                         f"{{ref}}`{ex['label']}` | {self_test(ex['label'], covered)} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
 
 
 def main() -> None:
@@ -137,15 +180,25 @@ def main() -> None:
     if problems:
         sys.exit("error: exercise titles and labels disagree about the source:\n  "
                  + "\n  ".join(problems))
-    page = render(exercises)
+    from nndl_book.exercises import coverage
+
+    covered = coverage()
+    unknown = sorted(set(covered) - set(labels))
+    if unknown:
+        sys.exit(f"error: checks or quiz questions for exercises not in the book: {unknown}")
+    page = render(exercises, covered)
     if args.check:
         current = PAGE.read_text() if PAGE.exists() else ""
         if current != page:
             sys.exit(f"FAIL {PAGE.relative_to(ROOT)} is out of date: run `make notebooks`")
         print(f"ok   {PAGE.relative_to(ROOT)} lists all {len(exercises)} exercises")
         return
-    PAGE.write_text(page)
-    print(f"wrote {PAGE.relative_to(ROOT)}: {len(exercises)} exercises")
+    write_atomically(PAGE, page)
+    counts = {name: 0 for name in SELF_TEST.values()}
+    for ex in exercises:
+        counts[self_test(ex["label"], covered)] += 1
+    print(f"wrote {PAGE.relative_to(ROOT)}: {len(exercises)} exercises ("
+          + ", ".join(f"{n} {name}" for name, n in counts.items()) + ")")
 
 
 if __name__ == "__main__":

@@ -2,15 +2,21 @@
 
     python tools/your_turn.py                 # every chapter in chapters/
     python tools/your_turn.py 05_xor_relu     # some chapters
-    python tools/your_turn.py --check         # exit 1 if a chapter lacks a cell it should have
+    python tools/your_turn.py --check         # exit 1 if a chapter lacks a cell it should have,
+                                              # or a check and the chapters disagree
 
 For every exercise with a check in ``nndl_book.exercises.CHECKS``, the cell ``CHECKS[label].cell``
 (the stub, then ``check(label, ...)``) goes just before the exercise's ``{solution-start}``
 marker, after a one-line markdown cell "**Your turn.** ...". The chapter's quiz
 (``quiz("NN")``) goes in a "## Self-test" section just before "## Summary". The first inserted
-code cell imports ``check`` and ``quiz``. A markdown cell that holds both the exercise and the
-solution marker is split in two. Cells already present are left alone, so the tool can run again.
-Run ``make notebooks`` afterwards to execute the chapters.
+code cell imports ``check`` and ``quiz`` (only ``quiz`` in a chapter without checks); the
+chapter's own first cells (installation, setup) are never touched. A markdown cell that holds
+both the exercise and the solution marker is split in two. Cells already present are left
+alone, so the tool can run again. Run ``make notebooks`` afterwards to execute the chapters.
+
+Before changing anything, the registry and the chapters are compared (:func:`audit`): a
+registered check whose exercise is not in its chapter (renamed or removed), or a check call in a
+chapter for a label with no registered check, is an error in both modes.
 """
 
 from __future__ import annotations
@@ -20,11 +26,14 @@ import os
 import re
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "chapters"
 IMPORT = "from nndl_book.exercises import check, quiz"
+QUIZ_IMPORT = "from nndl_book.exercises import quiz"  # a chapter with a quiz and no check
+WIDTH = 100
 HEADER = "# %% [markdown]"
 
 
@@ -40,14 +49,20 @@ def _cut(lines: list[str], at: int, cells: list[str]) -> list[str]:
     return before + ["", ""] + insert + ["", "", HEADER] + lines[at:]
 
 
+def markdown(text: str) -> str:
+    """A py:percent markdown cell of ``text``, wrapped to the chapters' line length."""
+    lines = textwrap.wrap(text, WIDTH - 2, break_long_words=False, break_on_hyphens=False)
+    return "\n".join([HEADER] + [f"# {line}" for line in lines])
+
+
 def your_turn_markdown(expects: str) -> str:
-    return f"{HEADER}\n# **Your turn.** Edit the cell below ({expects}), then run it."
+    return markdown(f"**Your turn.** Edit the cell below ({expects}), then run it.")
 
 
 def insert_cells(text: str, chapter: str, checks: dict) -> str:
     """``text`` of chapter ``chapter`` ("05") with the missing your-turn and quiz cells added."""
     lines = text.splitlines()
-    need_import = IMPORT not in text
+    need_import = IMPORT not in text and QUIZ_IMPORT not in text
     inserted: list[str] = []
     for label, entry in checks.items():
         if entry.chapter != chapter or f'check("{label}"' in "\n".join(lines):
@@ -61,8 +76,9 @@ def insert_cells(text: str, chapter: str, checks: dict) -> str:
         lines = _cut(lines, at, [your_turn_markdown(entry.expects), f"# %%\n{code}"])
     if f'quiz("{chapter}")' not in "\n".join(lines):
         at = next((i for i, line in enumerate(lines) if line.strip() == "# ## Summary"), len(lines))
-        quiz_cells = [f"{HEADER}\n# ## Self-test\n#\n# Click an answer: the page says whether it "
-                      "is right. It works on the website too, with no kernel.",
+        quiz_cells = [f"{HEADER}\n# ## Self-test\n#\n"
+                      + markdown("Click an answer: the page says whether it is right. It works "
+                                 "on the website too, with no kernel.").split("\n", 1)[1],
                       f'# %%\nquiz("{chapter}")']
         inserted.append(f'quiz("{chapter}")')
         if at == len(lines):
@@ -70,12 +86,53 @@ def insert_cells(text: str, chapter: str, checks: dict) -> str:
         else:
             lines = _cut(lines, at, quiz_cells)
     out = "\n".join(lines) + "\n"
+    has_check = any(code != f'quiz("{chapter}")' for code in inserted)
+    if has_check and f"\n{QUIZ_IMPORT}\n" in out:  # a quiz-only chapter gains a check: the
+        out = out.replace(f"\n{QUIZ_IMPORT}\n", "\n", 1)  # import moves to its first cell
+        need_import = True
     if need_import and inserted:
         # the first inserted code cell, in the order of the chapter, imports check and quiz
         at = min(i for i in (out.find(f"# %%\n{code}\n") for code in inserted) if i >= 0)
         at += len("# %%\n")
-        out = out[:at] + IMPORT + "\n" + out[at:]
+        gap = "\n\n" if out.startswith("def ", at) else "\n"
+        out = out[:at] + (IMPORT if has_check else QUIZ_IMPORT) + gap + out[at:]
     return out
+
+
+LABEL = re.compile(r"^#\s*:label:\s*(ex-\S+)\s*$", re.M)
+CALL = re.compile(r'^check\("(ex-[^"]+)"', re.M)
+
+
+def audit(texts: dict[str, str], checks: dict, every_chapter: bool) -> list[str]:
+    """Disagreements between the chapters ``texts`` ({"05": source}) and the registry ``checks``.
+
+    With ``every_chapter``, ``texts`` is the whole book, so a check of a chapter not in it is an
+    error too; otherwise only the checks of the chapters in ``texts`` are compared.
+    """
+    problems = []
+    for label, entry in sorted(checks.items()):
+        if entry.chapter not in texts:
+            if every_chapter:
+                problems.append(f"{label} has a check but there is no chapter {entry.chapter}")
+        elif label not in LABEL.findall(texts[entry.chapter]):
+            problems.append(f"{label} has a check but chapter {entry.chapter} has no exercise "
+                            "with that label (renamed or removed? delete or rename its check)")
+    for chapter, text in sorted(texts.items()):
+        for label in CALL.findall(text):
+            if label not in checks:
+                problems.append(f"chapter {chapter} calls check(\"{label}\", ...) but no check "
+                                "is registered for it (remove the stale your-turn cell)")
+    return problems
+
+
+def missing_cells(text: str, chapter: str, checks: dict) -> list[str]:
+    """What the chapter lacks: the labels of its checked exercises without a your-turn cell, and
+    its quiz."""
+    missing = [label for label, entry in sorted(checks.items())
+               if entry.chapter == chapter and f'check("{label}"' not in text]
+    if f'quiz("{chapter}")' not in text:
+        missing.append(f'quiz("{chapter}")')
+    return missing
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -101,12 +158,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = ([SOURCES / (n if n.endswith(".py") else f"{n}.py") for n in args.names]
              if args.names else sorted(SOURCES.glob("[0-9][0-9]_*.py")))
-    missing = []
     for path in paths:
         if not path.exists():
             print(f"error: no chapter {path}", file=sys.stderr)
             return 1
-        text = path.read_text()
+    texts = {path.name[:2]: path.read_text() for path in paths}
+    problems = audit(texts, CHECKS, every_chapter=not args.names)
+    if problems:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    missing = []
+    for path in paths:
+        text = texts[path.name[:2]]
         for name in ("check", "quiz"):
             if re.search(rf"^def {name}\(", text, re.M):
                 print(f"warning: {path.name} defines its own {name}(); the import of the "
@@ -118,12 +182,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 1
         if new != text:
-            missing.append(path.name)
+            lacks = missing_cells(text, path.name[:2], CHECKS)
+            missing.append(f"{path.name} lacks {', '.join(lacks)}")
             if not args.check:
                 write_atomically(path, new)
                 print(f"added your-turn and quiz cells to {path.name}")
     if args.check and missing:
-        print(f"chapters missing your-turn or quiz cells: {', '.join(missing)}", file=sys.stderr)
+        print("chapters missing your-turn or quiz cells:\n  " + "\n  ".join(missing),
+              file=sys.stderr)
         return 1
     return 0
 

@@ -46,8 +46,10 @@ and each takes well under a second.
    net2])``, and says when two are the same network. Prefix stub names with
    ``my_`` so they never shadow the chapter's own names, and keep the cell self-contained (only
    ``np`` and ``check``), because the student edition runs it without the solutions above it.
-   Import ``check`` (and ``quiz``) once, in the chapter's import cell:
-   ``from nndl_book.exercises import check, quiz``.
+   Import ``check`` (and ``quiz``) once, in the chapter's first your-turn (or quiz) cell:
+   ``from nndl_book.exercises import check, quiz``; the chapter's first cells (installation
+   and setup) stay as they are. A chapter must not define a function of its own named
+   ``check`` or ``quiz``.
 3. The executed notebook stores the unedited stub and its "not attempted yet" line; nbval
    compares that line, which is the same on every run.
 4. A chapter's self-test quiz is one code cell, usually after the exercises::
@@ -65,7 +67,8 @@ and each takes well under a second.
 5. ``python tools/your_turn.py`` does steps 2 and 4 for every chapter (it inserts
    ``CHECKS[label].cell`` before each solution, the quiz before "## Summary", and the import in
    the first inserted cell; it leaves cells already there alone). ``--check`` reports chapters
-   that lack one. Then ``make notebooks``.
+   that lack one, and fails when a registered check has no exercise in its chapter or a
+   chapter calls ``check`` for a label with no check. Then ``make notebooks``.
 6. ``make student`` writes ``book/student/NN_name.ipynb``: the chapters with every solution
    (``{solution-start}`` … ``{solution-end}``, text and code cells) removed and the outputs of
    the your-turn cells cleared.

@@ -9,6 +9,7 @@ from nndl_book.exercises._core import (
     Wrong,
     as_array,
     as_function,
+    as_number,
     as_tuple,
     call,
     call_number,
@@ -16,6 +17,7 @@ from nndl_book.exercises._core import (
     fmt,
     type_name,
 )
+from nndl_book.maths.activations import relu, sigmoid
 
 SHAPE_NAMES = ("W1", "b1", "X", "Z1", "Z2")
 
@@ -99,3 +101,53 @@ def parameter_count(answer: object) -> str:
             raise Wrong(f"n_parameters({m0}, {n}, {layers}) is {fmt(got)}, counting layer by "
                         f"layer gives {want}", hint)
     return "the count is right for seven networks, from 1 to 12 hidden layers"
+
+
+# The chapter's worked 2→3→2→1 network (section "Forward propagation in numpy").
+WORKED_W = (np.array([[0.2, -0.5], [0.7, 0.1], [-0.3, 0.4]]),
+            np.array([[0.5, -0.2, 0.3], [-0.6, 0.8, 0.1]]),
+            np.array([[1.0, -0.7]]))
+WORKED_B = (np.array([0.1, -0.1, 0.05]), np.array([0.2, -0.3]), np.array([0.05]))
+BY_HAND = 5e-4  # four decimals, as a hand computation gives them
+
+
+def _relu_pass(x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    zs, acts, a = [], [], x
+    for layer, (W, b) in enumerate(zip(WORKED_W, WORKED_B), start=1):
+        z = W @ a + b
+        a = z if layer == len(WORKED_W) else relu(z)
+        zs.append(z)
+        acts.append(a)
+    return zs, acts
+
+
+@exercise_check("ex-01-relu-by-hand",
+                "(a1, a2, y): the 3 and 2 hidden ReLU activations and the output for x = (1, 1)",
+                "answer = (..., ..., ...)"
+                "  # edit: a1 (3 numbers), a2 (2 numbers), output y, for x = (1, 1)")
+def relu_by_hand(answer: object) -> str:
+    a1, a2, y = as_tuple("the answer", answer, 3, "(a1, a2, y)")
+    got = [as_array("a1", a1, (3,), squeeze=True), as_array("a2", a2, (2,), squeeze=True),
+           as_number("y", y)]
+    zs, want = _relu_pass(np.array([1.0, 1.0]))
+    for layer, name in ((1, "a1"), (2, "a2")):
+        mine, right, z = got[layer - 1], want[layer - 1], zs[layer - 1]
+        if np.max(np.abs(mine - right)) <= BY_HAND:
+            continue
+        j = int(np.argmax(np.abs(mine - right)))
+        if layer == 1 and np.allclose(mine, sigmoid(z), atol=BY_HAND):
+            hint = "these are sigmoid outputs: a ReLU unit outputs max(0, z)."
+        elif np.allclose(mine, z, atol=BY_HAND):
+            hint = "a ReLU unit outputs 0 when its net input is negative."
+        elif layer == 2:
+            hint = "layer 2 takes layer 1's ReLU activations (with zeros) as its input."
+        else:
+            hint = "z = W x + b with the worked weights and biases, then max(0, z)."
+        raise Wrong(f"{name} is not right at unit {j + 1} (you have {fmt(float(mine[j]))})", hint)
+    if abs(got[2] - float(want[2][0])) > BY_HAND:
+        hint = ("the output unit is linear: no ReLU on the last layer." if got[2] == 0 else
+                "y = W3 a2 + b3 with your (right) a2.")
+        raise Wrong(f"the output y = {fmt(got[2])} is not right", hint)
+    off = [j + 1 for j in range(3) if zs[0][j] <= 0]
+    return (f"a1, a2 and y agree to four decimals; unit{'s' if len(off) > 1 else ''} "
+            f"{', '.join(map(str, off))} of layer 1 {'are' if len(off) > 1 else 'is'} off")

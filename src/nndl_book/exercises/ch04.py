@@ -151,36 +151,47 @@ def inverting(answer: object) -> str:
     return "softmax(z_from_a(a)) gives back a for 2, 4 and 6 classes"
 
 
-@exercise_check("ex-04-nielsen-softmax-backprop",
-                "a function grads(W, b, a_prev, y) returning (dC/dW, dC/db)",
-                "def my_grads(W, b, a_prev, y):\n"
-                "    raise NotImplementedError"
-                "  # edit: (dC/dW, dC/db) of C = -ln softmax(W a_prev + b)[y]")
-def softmax_backprop(answer: object) -> str:
-    fn = as_function("the answer", answer)
+def _temperature_cost(z: np.ndarray, y: int, c: float) -> float:
+    return float(-np.log(softmax(c * z)[y]))
+
+
+@exercise_check("ex-04-softmax-temperature",
+                "two functions (grad(z, y, c), jacobian(z, c)) for a = softmax(c z)",
+                "def my_grad(z, y, c):\n"
+                "    raise NotImplementedError  # edit: dC/dz of C = -ln softmax(c z)[y]\n"
+                "def my_jacobian(z, c):\n"
+                "    raise NotImplementedError  # edit: K×K matrix of ∂a_i/∂z_j, a = softmax(c z)\n"
+                "answer = (my_grad, my_jacobian)")
+def softmax_temperature(answer: object) -> str:
+    grad, jac = as_tuple("the answer", answer, 2, "(grad, jacobian)")
+    grad, jac = as_function("grad", grad), as_function("jacobian", jac)
     rng = np.random.default_rng(407)
-    for n_in, k, y in [(3, 4, 2), (2, 3, 0), (5, 2, 1)]:
-        W, b, a_prev = rng.normal(size=(k, n_in)), rng.normal(size=k), rng.random(n_in)
-        dW, db = as_tuple("grads(...)", call("grads", fn, W.copy(), b.copy(), a_prev.copy(), y),
-                          2, "(dC/dW, dC/db)")
-        dW, db = as_array("dC/dW", dW, (k, n_in)), as_array("dC/db", db, (k,), squeeze=True)
-
-        def cost(W: np.ndarray, b: np.ndarray, a_prev: np.ndarray = a_prev, y: int = y) -> float:
-            return float(-np.log(softmax(W @ a_prev + b)[y]))
-
-        h = 1e-6
-        want_b = np.array([(cost(W, b + h * e) - cost(W, b - h * e)) / (2 * h)
-                           for e in np.eye(k)])
-        want_W = np.zeros_like(W)
-        for idx in np.ndindex(W.shape):
-            E = np.zeros_like(W)
-            E[idx] = h
-            want_W[idx] = (cost(W + E, b) - cost(W - E, b)) / (2 * h)
-        for name, got, want, hint in (
-                ("dC/db", db, want_b, "δ = a - y, with y the one-hot vector of the class."),
-                ("dC/dW", dW, want_W, "∂z_j/∂w_jk = a_prev_k: dC/dW is an outer product.")):
-            gap = float(np.max(np.abs(got - want)))
-            if gap > 1e-6:
-                raise Wrong(f"{name} for a {n_in} → {k} layer (class {y}) differs from central "
-                            f"differences by up to {fmt(gap)}", hint)
-    return "dC/dW and dC/db agree with central differences on three softmax layers"
+    h = 1e-6
+    for k, c in ((4, 2.5), (3, 0.3), (5, 1.0)):
+        z, y = rng.normal(size=k), int(rng.integers(k))
+        eye = np.eye(k)
+        got = as_array(f"grad(z, {y}, {fmt(c)}) for {k} classes",
+                       call("grad", grad, z.copy(), y, c), (k,), squeeze=True)
+        want = np.array([(_temperature_cost(z + h * e, y, c) - _temperature_cost(z - h * e, y, c))
+                         / (2 * h) for e in eye])
+        gap = float(np.max(np.abs(got - want)))
+        if gap > 1e-6:
+            no_c = np.allclose(got * c, want, atol=1e-6) or np.allclose(got, want / c, atol=1e-6)
+            hint = ("with u = c z, ∂u_j/∂z_j = c: the chain rule multiplies ∂C/∂u by c."
+                    if no_c else "for c = 1 this is the softmax layer's a - y, with y one-hot.")
+            raise Wrong(f"grad for {k} classes at c = {fmt(c)} differs from central differences "
+                        f"by up to {fmt(gap)}", hint)
+        got_j = as_array(f"jacobian(z, {fmt(c)}) for {k} classes",
+                         call("jacobian", jac, z.copy(), c), (k, k))
+        want_j = np.stack([(softmax(c * (z + h * e)) - softmax(c * (z - h * e))) / (2 * h)
+                           for e in eye], axis=1)  # (i, j): ∂a_i/∂z_j
+        gap = float(np.max(np.abs(got_j - want_j)))
+        if gap > 1e-6:
+            no_c = np.allclose(got_j * c, want_j, atol=1e-6)
+            hint = ("you have the Jacobian of softmax(u) in u: the chain rule through u = c z "
+                    "adds a factor." if no_c else
+                    "differentiate e^(c z_i) / Σ e^(c z_k) by the quotient rule, for i = j and "
+                    "for i ≠ j.")
+            raise Wrong(f"jacobian for {k} classes at c = {fmt(c)} differs from central "
+                        f"differences by up to {fmt(gap)}", hint)
+    return "grad and jacobian agree with central differences for c = 2.5, 0.3 and 1"

@@ -1,4 +1,4 @@
-"""The self-test questions of each chapter, keyed by chapter number ("01" … "09").
+"""The self-test questions of each chapter, keyed by chapter number ("01" … "10").
 
 Each question names the exercise it comes from (``exercise``), so the exercise index can show
 which exercises have a quiz. Display one chapter's quiz with ``quiz("05")``.
@@ -258,5 +258,41 @@ QUIZZES: dict[str, list[Question]] = {
           answer=16, tolerance=1e-9, exercise="ex-09-xavier-sigmoid",
           explanation="σ′(0) = 1/4 enters the variance squared, so the variance grows by "
                       "1/(1/4)² = 16 and the bounds by 4."),
+    ],
+    "10": [
+        Q("The schedule halves the learning rate from 0.05 after each stage and stops once it has "
+          "fallen below 0.05/128, training a stage at 0.05/128 too. How many stages does it train?",
+          answer=8, tolerance=1e-9, exercise="ex-10-nielsen-halving",
+          explanation="The stages run at 0.05 · 2⁻ᵏ for k = 0, 1, …, 7: halving 0.05 seven "
+                      "times reaches 0.05/128, eight stages in all."),
+        Q("With a dev set of 359 images, why is the dev loss a better signal than the dev "
+          "accuracy for deciding that a stage has stopped improving?",
+          options=("the accuracy moves in steps of 1/359 and can stay flat while the model "
+                   "still improves; the loss changes with every improvement of the outputs",
+                   "the loss is always lower than one minus the accuracy",
+                   "the accuracy cannot be computed during training",
+                   "the loss never increases once training has started"),
+          answer=0, exercise="ex-10-nielsen-halving",
+          explanation="Counting right answers throws away how confident each answer is, so a "
+                      "patience rule on the accuracy halves the rate too early."),
+        Q("Gradient descent on the regularised training loss L(w) + (λ/2)‖w‖² is also used to "
+          "choose λ. What does it do to λ?",
+          options=("drives it to 0: the derivative in λ is ‖w‖²/2 ≥ 0",
+                   "finds the λ with the best dev loss",
+                   "leaves it unchanged: the loss does not depend on λ",
+                   "makes it grow without bound"),
+          answer=0, exercise="ex-10-nielsen-gd-hyper",
+          explanation="The penalty only ever costs training loss; the λ that matters is the one "
+                      "minimising the dev loss of the trained weights, a nested problem."),
+        Q("The test accuracy comes out the same whether the inputs are standardised with the "
+          "statistics of all images or of the training part only. What follows?",
+          options=("using all images is still a mistake: the model has seen a summary of the "
+                   "test images, and the leak grows with fewer test images or more statistics",
+                   "the leak does not matter, so fitting on all images is fine",
+                   "the test set is too small to be used at all",
+                   "standardising is unnecessary for this data set"),
+          answer=0, exercise="ex-10-leak",
+          explanation="The test set stands for unseen images only if nothing, preprocessing "
+                      "included, was fitted with it."),
     ],
 }
