@@ -7,19 +7,25 @@
 # ---
 
 # %% tags=["remove-cell"]
-# In Colab, install the book's helper package first (elsewhere it is already installed).
+# In Colab, install the release of the book's package this notebook was executed with (the tag
+# follows nndl_book.__version__). Then set the kernel up as the book executes it: one torch
+# thread, float64 tensors, numpy's print options, figures shown inline.
 import subprocess
 import sys
 
 if "google.colab" in sys.modules:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q",
-         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book"],
+         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book@v0.1.0"],
         check=True,
     )
     from google.colab import output
 
     output.enable_custom_widget_manager()
+
+from nndl_book.notebook import setup
+
+setup()
 
 # %% [markdown]
 # (ch-backprop)=
@@ -57,16 +63,7 @@ from myst_nb import glue
 from nndl_book.maths.activations import d_sigmoid, sigmoid
 from nndl_book.plots import PALETTE
 
-torch.set_default_dtype(torch.float64)
-torch.set_num_threads(1)  # the networks here are tiny: extra threads only add overhead
-np.set_printoptions(precision=4, suppress=True)
 BLUE, VERMILLION = PALETTE[0], PALETTE[1]
-
-# %% tags=["remove-cell"]
-# Show figures that end a cell as images (the book's plots do not use pyplot).
-from nndl_book.plots import show_figures_inline
-
-show_figures_inline()
 
 # %% [markdown]
 # ## The chain rule on a computational graph
@@ -832,12 +829,10 @@ print(f"max relative difference of the gradients, ours vs autograd: {rel:.1e}")
 
 # %% tags=["nbval-ignore-output"]
 # Timings differ from run to run and machine to machine, so nbval does not compare this output.
-import timeit
+from nndl_book.notebook import time_per_call
 
-n_calls = 100
-t_ours = min(timeit.repeat(lambda: bce_gradients(weights_m, biases_m),
-                           number=n_calls, repeat=5)) / n_calls
-t_torch = min(timeit.repeat(torch_gradients, number=n_calls, repeat=5)) / n_calls
+t_ours = time_per_call(bce_gradients, weights_m, biases_m, n_calls=100, repeats=5)
+t_torch = time_per_call(torch_gradients, n_calls=100, repeats=5)
 print(f"hand-written numpy backprop: {1e6 * t_ours:7.1f} µs per call")
 print(f"torch autograd:              {1e6 * t_torch:7.1f} µs per call")
 print(f"ratio autograd / hand-written: {t_torch / t_ours:.1f}")
