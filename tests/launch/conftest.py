@@ -14,7 +14,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -153,7 +152,7 @@ class Server:
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGINT)
+            os.killpg(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -162,9 +161,10 @@ class Server:
         self._out.close()
 
 
-def lab_viewers(base: str) -> dict:
+def lab_viewers(base: str, query: str = "") -> dict:
     """JupyterLab's default viewers as the running server reports them (settings + overrides)."""
-    _, _, body = http_get(f"{base}/lab/api/settings/@jupyterlab/docmanager-extension:plugin")
+    _, _, body = http_get(
+        f"{base}/lab/api/settings/@jupyterlab/docmanager-extension:plugin{query}")
     data = json.loads(body)
     return {**data["schema"]["properties"]["defaultViewers"].get("default", {}),
             **data["settings"].get("defaultViewers", {})}
@@ -192,6 +192,3 @@ def as_root_flag() -> list[str]:
     """JupyterLab refuses to run as root without --allow-root (CI runs as root)."""
     return ["--allow-root"] if os.geteuid() == 0 else []
 
-
-def pip_python() -> str:
-    return sys.executable

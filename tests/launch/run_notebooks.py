@@ -4,6 +4,7 @@
 
 SPEC holds ``notebooks`` (paths), ``cwd`` (the kernel's working directory), optionally
 ``prelude`` (source of a cell run first, e.g. a stand-in ``google.colab`` module) and
+``postlude`` (source of a cell run last, e.g. checks), ``texts`` (return the text outputs) and
 ``replace`` (``[old, new, count]`` substitutions, each required to occur exactly ``count`` times
 in the notebook's first cell). Prints one JSON object: per notebook the seconds it took and the
 first error, if any. Used by the launch checks of tests/launch/; run by another environment's
@@ -37,6 +38,8 @@ def run(spec: dict) -> dict:
         else:
             if spec.get("prelude"):
                 nb.cells.insert(0, nbformat.v4.new_code_cell(spec["prelude"]))
+            if spec.get("postlude"):
+                nb.cells.append(nbformat.v4.new_code_cell(spec["postlude"]))
             for cell in nb.cells:
                 if cell.cell_type == "code":
                     cell.outputs, cell.execution_count = [], None
