@@ -89,7 +89,7 @@ serve: book
 	$(PY) -m http.server --bind 127.0.0.1 --directory $(HTML) 8000
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.default_url=/lab/tree/chapters
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --LabApp.default_url=/lab/tree/chapters
 
 # ---------------------------------------------------------------- checks
 test: lint unit pairing nbval site browser

@@ -54,7 +54,7 @@ def check_serve(repo: Path, env: dict, tmp: Path) -> None:
 def check_lab(repo: Path, env: dict, tmp: Path) -> None:
     server = Server("make lab", cwd=repo, env=env, log=tmp / "lab.log", shell=True)
     try:
-        match = server.wait_for(r"http://(?:127\.0\.0\.1|localhost):(\d+)/lab\?token=(\w+)",
+        match = server.wait_for(r"http://(?:127\.0\.0\.1|localhost):(\d+)/lab[^?\s]*\?token=(\w+)",
                                 timeout=180)
         base, query = f"http://127.0.0.1:{match.group(1)}", f"?token={match.group(2)}"
         status, url, _ = server.wait_http(f"{base}/{query}", timeout=60)
