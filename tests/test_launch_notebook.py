@@ -203,3 +203,16 @@ def test_python_versions_agree() -> None:
     assert runtime == f"python-{minimum}"
     assert f"Python {minimum} or newer" in (ROOT / "README.md").read_text()
     assert sys.version_info[:2] >= tuple(int(p) for p in minimum.split("."))
+
+
+def test_one_launch_interface_jupyterlab() -> None:
+    """The website's launch button, the README's badge and Binder's start page: JupyterLab."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["launch_buttons"]["notebook_interface"] == "jupyterlab"
+    badges = re.findall(r"https://mybinder\.org/v2/gh/[^)\s]+", (ROOT / "README.md").read_text())
+    assert badges and all("urlpath=lab/tree/" in url for url in badges), badges
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert 'c.ServerApp.default_url = "/lab/tree/book/chapters"' in post_build
+    assert 'c.LabApp.default_url = "/lab/tree/book/chapters"' in post_build
