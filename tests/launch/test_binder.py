@@ -17,8 +17,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import (
+from launchkit import (
     Server,
+    as_root_flag,
     copy_checkout,
     env_with,
     free_port,
@@ -46,7 +47,7 @@ def dockerfile_for(repo: Path, tmp: Path) -> tuple[str, str]:
     return proc.stdout, proc.stderr
 
 
-def test_binder_builds_and_runs_every_chapter(tmp_path: Path, as_root_flag) -> None:
+def test_binder_builds_and_runs_every_chapter(tmp_path: Path) -> None:
     repo = copy_checkout(tmp_path / "repo")
     with timed("binder", "repo2docker --no-build (incl. installing it)"):
         dockerfile, log = dockerfile_for(repo, tmp_path)
@@ -97,7 +98,7 @@ def test_binder_builds_and_runs_every_chapter(tmp_path: Path, as_root_flag) -> N
     # a notebook (jupytext's default viewer; its contents manager reads it as a notebook).
     port = free_port()
     server = Server([str(venv / "bin" / "jupyter"), "lab", "--no-browser", f"--port={port}",
-                     "--ServerApp.port_retries=0", "--IdentityProvider.token=", *as_root_flag],
+                     "--ServerApp.port_retries=0", "--IdentityProvider.token=", *as_root_flag()],
                     cwd=repo, env=env, log=tmp_path / "lab.log")
     try:
         base = f"http://127.0.0.1:{port}"

@@ -17,7 +17,7 @@ import json
 import os
 from pathlib import Path
 
-from conftest import (
+from launchkit import (
     copy_checkout,
     env_with,
     make_venv,

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Server, copy_checkout, env_with, http_get, lab_viewers, run, timed
+from launchkit import ROOT, Server, copy_checkout, env_with, http_get, lab_viewers, run, timed
 
 
 def readme_commands() -> list[str]:
