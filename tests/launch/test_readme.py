@@ -44,6 +44,8 @@ def check_serve(repo: Path, env: dict, tmp: Path) -> None:
     server = Server("make serve", cwd=repo, env=env, log=tmp / "serve.log", shell=True)
     try:
         status, _, body = server.wait_http("http://127.0.0.1:8000/", timeout=120)
+        assert status == 200 and "url=book/intro.html" in body  # the start page redirects
+        status, _, body = http_get("http://127.0.0.1:8000/book/intro.html")
         assert status == 200 and "Forward propagation" in body
         status, _, body = http_get("http://127.0.0.1:8000/book/chapters/01_forward_propagation.html")
         assert status == 200 and "<h1>" in body
