@@ -19,20 +19,35 @@ HTML := _build/html
 CHAPTERS ?=
 NBVAL_TARGETS := $(if $(CHAPTERS),$(patsubst %,book/chapters/%.ipynb,$(CHAPTERS)),book/chapters)
 NBVAL_SANITIZE := tests/nbval_sanitize.cfg
-# The environment notebooks are executed in (tools/notebooks.py KERNEL_ENV).
-KERNEL_ENV := NNDL_BOOK_FRAMES=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+# The environment notebooks are executed in: tools/notebooks.py KERNEL_ENV, the one definition.
+KERNEL_ENV = $(shell $(PY) tools/notebooks.py env)
+# JupyterLab's settings in .venv: double-clicking a chapters/*.py opens it as a notebook.
+LAB_VIEWERS := $(VENV)/etc/jupyter/labconfig/default_setting_overrides.json
+# JupyterLab refuses to run as root unless told to (containers, CI).
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help venv assets notebooks book serve test lint unit pairing nbval site browser \
-        chromium bench clean student
+.PHONY: help venv assets notebooks book serve lab test lint unit pairing nbval site browser \
+        chromium test-launch bench clean student
 
 help:
-	@echo "make book       build the website into $(HTML) (creates .venv on first use)"
-	@echo "make test       every check: lint, unit tests, pairing, nbval, strict build, browser"
-	@echo "make notebooks  execute chapters/*.py into book/chapters/*.ipynb (CHAPTERS=01_forward_propagation for one)"
-	@echo "make nbval      re-run the executed notebooks and compare outputs (CHAPTERS=... for some)"
-	@echo "make serve      serve the built website on http://127.0.0.1:8000"
-	@echo "make bench      speed figures of the package and the widgets"
-	@echo "make student    the chapters without solutions, for handing out, into book/student/"
+	@echo "make book         build the website into $(HTML) (creates .venv on first use)"
+	@echo "make serve        serve the built website on http://127.0.0.1:8000"
+	@echo "make lab          JupyterLab on the chapters; chapters/*.py open as notebooks"
+	@echo "make notebooks    execute chapters/*.py into book/chapters/*.ipynb (CHAPTERS=01_forward_propagation for one)"
+	@echo "make test         every check: lint, unit, pairing, nbval, site, browser"
+	@echo "make lint         ruff check on the package, tests, tools and chapters"
+	@echo "make unit         unit and property tests of nndl_book"
+	@echo "make pairing      each chapters/*.py matches its executed notebook"
+	@echo "make nbval        re-run the executed notebooks and compare outputs (CHAPTERS=... for some)"
+	@echo "make site         strict website build from scratch (warnings are errors)"
+	@echo "make browser      open every page of the built site offline in chromium"
+	@echo "make test-launch  the launch paths: Binder (repo2docker), the README's commands, Colab"
+	@echo "make bench        speed figures of the package and the widgets"
+	@echo "make student      the chapters without solutions, for handing out, into book/student/"
+	@echo "make venv         create .venv with the locked package set (constraints.txt)"
+	@echo "make assets       install the pinned browser assets into the website's static files"
+	@echo "make chromium     install Debian's chromium for the browser test when it is missing"
+	@echo "make clean        remove the built site and the browser assets"
 
 # ---------------------------------------------------------------- environment
 $(STAMP): pyproject.toml constraints.txt
@@ -40,7 +55,8 @@ $(STAMP): pyproject.toml constraints.txt
 	@if [ -n "$(TORCH_INDEX)" ]; then \
 	  $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt torch \
 	    --index-url "$(TORCH_INDEX)"; fi
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[book,test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[book,lab,test]"
+	$(BIN)/jupytext-config --settings-file $(LAB_VIEWERS) set-default-viewer python
 	@touch $@
 
 venv: $(STAMP)
@@ -73,6 +89,9 @@ book: $(HTML)/index.html
 serve: book
 	$(PY) -m http.server --bind 127.0.0.1 --directory $(HTML) 8000
 
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --LabApp.default_url=/lab/tree/chapters
+
 # ---------------------------------------------------------------- checks
 test: lint unit pairing nbval site browser
 	@echo "make test: every check passed"
@@ -83,7 +102,7 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	@echo "== unit tests of nndl_book"
-	$(BIN)/pytest tests --ignore=tests/site -q -p no:cacheprovider
+	$(BIN)/pytest tests --ignore=tests/site --ignore=tests/launch -q -p no:cacheprovider
 
 pairing: $(STAMP)
 	@echo "== every chapter's executed notebook matches its source; exercises and checks agree"
@@ -105,6 +124,12 @@ browser: $(STAMP) chromium
 	@echo "== browser test: every page offline in chromium"
 	@test -f $(HTML)/index.html || { echo "no built site: run 'make site' first"; exit 1; }
 	$(BIN)/pytest tests/site -q -p no:cacheprovider --site-dir=$(HTML)
+
+# Slow (each check builds its own environment, about ten minutes in all): not part of `make test`;
+# .ci/run runs it after `make test`.
+test-launch: $(STAMP)
+	@echo "== launch paths: Binder (repo2docker), the README's commands, Colab"
+	$(BIN)/pytest tests/launch -v -s -p no:cacheprovider --durations=0
 
 bench: $(STAMP)
 	$(PY) tools/bench.py

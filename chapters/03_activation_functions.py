@@ -7,19 +7,25 @@
 # ---
 
 # %% tags=["remove-cell"]
-# In Colab, install the book's helper package first (elsewhere it is already installed).
+# In Colab, install the release of the book's package this notebook was executed with (the tag
+# follows nndl_book.__version__). Then set the kernel up as the book executes it: one torch
+# thread, float64 tensors, numpy's print options, figures shown inline.
 import subprocess
 import sys
 
 if "google.colab" in sys.modules:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q",
-         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book"],
+         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book@v0.1.0"],
         check=True,
     )
     from google.colab import output
 
     output.enable_custom_widget_manager()
+
+from nndl_book.notebook import setup
+
+setup()
 
 # %% [markdown]
 # (ch-activations)=
@@ -42,15 +48,8 @@ if "google.colab" in sys.modules:
 # - build a unit that dies for good after one large update, and say what prevents it;
 # - read off a table which functions are zero-centred, which saturate and which have dead zones.
 
-# %% tags=["remove-cell"]
-# Show figures that end a cell as images (the book's plots do not use pyplot).
-from nndl_book.plots import show_figures_inline
-
-show_figures_inline()
-
 # %%
 import math
-import time
 
 import numpy as np
 import torch
@@ -60,9 +59,6 @@ from myst_nb import glue
 import nndl_book.maths.activations as lib
 from nndl_book.plots import plot_activations, plot_curves
 
-torch.set_num_threads(1)
-torch.set_default_dtype(torch.float64)
-np.set_printoptions(precision=4, suppress=True)
 
 
 def order(difference):
@@ -647,13 +643,12 @@ big = np.random.default_rng(1).normal(size=200_000)
 big_t = torch.from_numpy(big)
 
 
+from nndl_book.notebook import time_per_call
+
+
 def ns_per_element(fn, x, repeats=15):
-    best = math.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(x)
-        best = min(best, time.perf_counter() - start)
-    return 1e9 * best / len(x)
+    """Nanoseconds per element of one call `fn(x)`, the best of `repeats` calls."""
+    return 1e9 * time_per_call(fn, x, n_calls=1, repeats=repeats) / len(x)
 
 
 costs = {name: (ns_per_element(family[name][0], big if name != "gelu" else big[:20_000]),

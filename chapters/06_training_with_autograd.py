@@ -7,19 +7,25 @@
 # ---
 
 # %% tags=["remove-cell"]
-# In Colab, install the book's helper package first (elsewhere it is already installed).
+# In Colab, install the release of the book's package this notebook was executed with (the tag
+# follows nndl_book.__version__). Then set the kernel up as the book executes it: one torch
+# thread, float64 tensors, numpy's print options, figures shown inline.
 import subprocess
 import sys
 
 if "google.colab" in sys.modules:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q",
-         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book"],
+         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book@v0.1.0"],
         check=True,
     )
     from google.colab import output
 
     output.enable_custom_widget_manager()
+
+from nndl_book.notebook import setup
+
+setup()
 
 # %% [markdown]
 # (ch-runner)=
@@ -47,7 +53,6 @@ if "google.colab" in sys.modules:
 
 # %%
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -60,15 +65,6 @@ from nndl_book import data
 from nndl_book.plots import PALETTE, plot_decision_boundary, plot_history
 from nndl_book.training import Runner, accuracy, build_mlp
 
-torch.set_default_dtype(torch.float64)
-torch.set_num_threads(1)  # the networks here are tiny: extra threads only add overhead
-np.set_printoptions(precision=4, suppress=True)
-
-# %% tags=["remove-cell"]
-# Show figures that end a cell as images (the book's plots do not use pyplot).
-from nndl_book.plots import show_figures_inline
-
-show_figures_inline()
 
 # %% [markdown]
 # ## Two moons, split three ways
@@ -589,18 +585,10 @@ for name in ours:
 
 # %% tags=["nbval-ignore-output"]
 # Timings differ from run to run and machine to machine, so nbval does not compare this output.
-def time_per_call(fn, n_calls: int = 100, repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(n_calls):
-            fn(net_check, X_train, y_train)
-        best = min(best, (time.perf_counter() - start) / n_calls)
-    return best
+from nndl_book.notebook import time_per_call
 
-
-t_manual = time_per_call(manual_gradients)
-t_autograd = time_per_call(autograd_gradients)
+t_manual = time_per_call(manual_gradients, net_check, X_train, y_train)
+t_autograd = time_per_call(autograd_gradients, net_check, X_train, y_train)
 print(f"hand-written backprop: {1e6 * t_manual:6.1f} µs per call")
 print(f"autograd:              {1e6 * t_autograd:6.1f} µs per call")
 print(f"ratio autograd / hand-written: {t_autograd / t_manual:.1f}")

@@ -7,19 +7,25 @@
 # ---
 
 # %% tags=["remove-cell"]
-# In Colab, install the book's helper package first (elsewhere it is already installed).
+# In Colab, install the release of the book's package this notebook was executed with (the tag
+# follows nndl_book.__version__). Then set the kernel up as the book executes it: one torch
+# thread, float64 tensors, numpy's print options, figures shown inline.
 import subprocess
 import sys
 
 if "google.colab" in sys.modules:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q",
-         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book"],
+         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book@v0.1.0"],
         check=True,
     )
     from google.colab import output
 
     output.enable_custom_widget_manager()
+
+from nndl_book.notebook import setup
+
+setup()
 
 # %% [markdown]
 # (ch-optimizers)=
@@ -47,7 +53,6 @@ if "google.colab" in sys.modules:
 # - tune a learning rate per optimizer and compare optimizers fairly over several seeds.
 
 # %%
-import time
 
 import numpy as np
 import torch
@@ -69,15 +74,6 @@ from nndl_book.engine.landscapes import (
 from nndl_book.maths.activations import sigmoid
 from nndl_book.plots import PALETTE, plot_curves, plot_trajectories
 
-torch.set_default_dtype(torch.float64)
-torch.set_num_threads(1)  # the tensors here are tiny: extra threads only add overhead
-np.set_printoptions(precision=4, suppress=True)
-
-# %% tags=["remove-cell"]
-# Show figures that end a cell as images (the book's plots do not use pyplot).
-from nndl_book.plots import show_figures_inline
-
-show_figures_inline()
 
 # %% [markdown]
 # ## Batch, stochastic and mini-batch gradient descent
@@ -688,11 +684,12 @@ print("  " + ", ".join(f"{label} {dist:.1e}" for label, dist in rosen_final.item
 
 # %% tags=["nbval-ignore-output"]
 # Timings vary from run to run and machine to machine, so nbval does not compare this output.
+from nndl_book.notebook import time_per_call
+
+
 def time_per_step(run, repeats=20):
-    """Mean wall time per step of `run()`, which returns the path it took."""
-    start = time.perf_counter()
-    steps = sum(len(run()) - 1 for _ in range(repeats))
-    return (time.perf_counter() - start) / steps * 1e6
+    """Microseconds per step of `run()`, which returns the path it took."""
+    return 1e6 * time_per_call(run, n_calls=repeats, repeats=1) / (len(run()) - 1)
 
 
 timed = {LABELS[name]: time_per_step(lambda n=name: run_optimizer(rosen, n, steps=50, lr=1e-4))

@@ -7,19 +7,25 @@
 # ---
 
 # %% tags=["remove-cell"]
-# In Colab, install the book's helper package first (elsewhere it is already installed).
+# In Colab, install the release of the book's package this notebook was executed with (the tag
+# follows nndl_book.__version__). Then set the kernel up as the book executes it: one torch
+# thread, float64 tensors, numpy's print options, figures shown inline.
 import subprocess
 import sys
 
 if "google.colab" in sys.modules:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q",
-         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book"],
+         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book@v0.1.0"],
         check=True,
     )
     from google.colab import output
 
     output.enable_custom_widget_manager()
+
+from nndl_book.notebook import setup
+
+setup()
 
 # %% [markdown]
 # (ch-regularisation)=
@@ -47,12 +53,6 @@ if "google.colab" in sys.modules:
 # - compare regularisers fairly: same data, same seeds, one table;
 # - explain why the biases are left out of the penalty (NNDL exercise 4-7).
 
-# %% tags=["remove-cell"]
-# Show figures that end a cell as images (the book's plots do not use pyplot).
-from nndl_book.plots import show_figures_inline
-
-show_figures_inline()
-
 # %%
 import numpy as np
 import torch
@@ -69,9 +69,6 @@ from nndl_book.maths.losses import d_binary_cross_entropy_with_logits as d_bce
 from nndl_book.plots import PALETTE, plot_decision_boundary, plot_history, plot_weight_histograms
 from nndl_book.training import build_mlp
 
-torch.set_default_dtype(torch.float64)
-torch.set_num_threads(1)  # the networks here are far too small to gain from threads
-np.set_printoptions(precision=4, suppress=True)
 
 
 def same(ours, theirs, tol=1e-10):

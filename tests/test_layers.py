@@ -20,6 +20,8 @@ LAYERS = {
     "nndl_book.plots": 4,
     "nndl_book.widgets": 5,
     "nndl_book.exercises": 5,
+    # Plumbing for a chapter's first cell (setup, timing): above everything, may use any layer.
+    "nndl_book.notebook": 6,
 }
 # Third-party libraries a layer may not use (torch stays out of the numpy layers).
 FORBIDDEN = {0: {"torch", "matplotlib", "ipywidgets"}, 1: {"torch", "matplotlib", "ipywidgets"},

@@ -2,16 +2,26 @@
 
     python tools/notebooks.py execute [NAME ...]   # chapters/NAME.py -> book/chapters/NAME.ipynb
     python tools/notebooks.py check                # every chapter's notebook holds the same cells
+    python tools/notebooks.py pin                  # Colab install cells name v{__version__}
+    python tools/notebooks.py env                  # KERNEL_ENV as NAME=value words, for make
 
 Execution runs in a fresh kernel from ``book/chapters`` with ``KERNEL_ENV`` (explorer widgets
 store precomputed frames; BLAS uses one thread), and keeps the widget state so the static page
-can show them. ``make nbval`` runs the notebooks with the same environment.
+can show them. ``make nbval`` runs the notebooks with the same environment (the Makefile reads
+it from ``env``: this file is its one definition).
+
+Each chapter's first cell installs, in Colab, the release of the package tagged
+``v{nndl_book.__version__}``, so a notebook keeps installing the package it was executed with
+after ``main`` moves on. ``check`` fails when a chapter names another version; ``pin`` rewrites
+the tag after the version changes (see CONTRIBUTING.md, "Releases").
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -25,6 +35,9 @@ SOURCES = ROOT / "chapters"
 NOTEBOOKS = ROOT / "book" / "chapters"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 TIMEOUT = 300
+PACKAGE_INIT = ROOT / "src" / "nndl_book" / "__init__.py"
+#: The package requirement in a chapter's Colab install cell; group 1 is the tag.
+INSTALL_REF = re.compile(r"nndl_book @ git\+https://github\.com/nndl-book/nndl-book@([^\"'\s]+)")
 #: The kernel's environment: explorers store frames; BLAS runs on one thread, which is faster
 #: for the book's small matrices and keeps results identical from run to run.
 KERNEL_ENV = {
@@ -33,6 +46,39 @@ KERNEL_ENV = {
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
 }
+
+
+def package_version() -> str:
+    """``nndl_book.__version__``, read from the source (no import needed)."""
+    for node in ast.parse(PACKAGE_INIT.read_text()).body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and getattr(node.targets[0], "id", None) == "__version__"):
+            return ast.literal_eval(node.value)
+    raise RuntimeError(f"no __version__ in {PACKAGE_INIT}")
+
+
+def install_refs(source: Path) -> list[str]:
+    """The git refs a chapter's Colab install cell names (one expected)."""
+    return INSTALL_REF.findall(source.read_text())
+
+
+def pin(sources: list[Path]) -> int:
+    """Make every chapter's install cell name the tag ``v{__version__}``; return files changed."""
+    tag = f"v{package_version()}"
+    changed = 0
+    for source in sources:
+        text = source.read_text()
+        if len(INSTALL_REF.findall(text)) != 1:
+            sys.exit(f"error: {source.relative_to(ROOT)} has no single Colab install line "
+                     f"matching {INSTALL_REF.pattern}")
+        new = INSTALL_REF.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + tag, text)
+        if new != text:
+            tmp = source.with_suffix(".py.tmp")
+            tmp.write_text(new)
+            os.replace(tmp, source)
+            changed += 1
+            print(f"pinned {source.relative_to(ROOT)} to {tag}")
+    return changed
 
 
 def chapter_sources(names: list[str] | None = None) -> list[Path]:
@@ -148,15 +194,39 @@ def check() -> int:
     return problems
 
 
+def check_pins(sources: list[Path]) -> int:
+    """Return the number of chapters whose Colab install cell does not name ``v{__version__}``."""
+    tag = f"v{package_version()}"
+    problems = 0
+    for source in sources:
+        refs = install_refs(source)
+        if refs != [tag]:
+            print(f"FAIL {source.relative_to(ROOT)}: the Colab install cell names {refs}, not "
+                  f"the package's version ['{tag}']; run `python tools/notebooks.py pin`, then "
+                  "`make notebooks`")
+            problems += 1
+    if not problems:
+        print(f"ok   every chapter's Colab install cell names {tag}")
+    return problems
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("execute", help="execute chapters into book/chapters/*.ipynb")
     run.add_argument("names", nargs="*", help="chapter names, e.g. 01_forward_propagation")
     sub.add_parser("check", help="check every chapter's notebook matches its source")
+    sub.add_parser("pin", help="make the Colab install cells name v{nndl_book.__version__}")
+    sub.add_parser("env", help="print KERNEL_ENV as NAME=value words (for the Makefile)")
     args = parser.parse_args()
+    if args.command == "env":
+        print(" ".join(f"{key}={value}" for key, value in KERNEL_ENV.items()))
+        return
+    if args.command == "pin":
+        pin(chapter_sources())
+        return
     if args.command == "check":
-        problems = check()
+        problems = check() + check_pins(chapter_sources())
         if problems:
             sys.exit(f"{problems} chapter notebook(s) out of date: run `make notebooks`")
         return
