@@ -77,8 +77,10 @@ test: lint unit pairing nbval site browser
 	@echo "make test: every check passed"
 
 lint: $(STAMP)
-	@echo "== lint (ruff)"
+	@echo "== lint (ruff; the CI workflow: zizmor offline, GitHub's workflow schema)"
 	$(BIN)/ruff check src tests tools chapters
+	$(BIN)/zizmor --offline --persona=pedantic --no-progress -q .github/workflows/
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 unit: $(STAMP)
 	@echo "== unit tests of nndl_book"
