@@ -1,0 +1,60 @@
+"""Draw book/_extra/favicon.ico from book/logo.svg (16, 32 and 48 px).
+
+The logo is lines and circles only; this reads them from the SVG and draws them with Pillow,
+four times larger and then reduced, so the icon matches the logo without an SVG renderer.
+Run it after changing the logo: `.venv/bin/python tools/favicon.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parent.parent
+LOGO = ROOT / "book" / "logo.svg"
+ICON = ROOT / "book" / "_extra" / "favicon.ico"
+SVG = "{http://www.w3.org/2000/svg}"
+SIZES = (16, 32, 48)
+SUPERSAMPLE = 4
+
+
+def draw(size: int) -> Image.Image:
+    root = ET.parse(LOGO).getroot()
+    box = float(root.get("viewBox").split()[2])
+    scale = size * SUPERSAMPLE / box
+    image = Image.new("RGBA", (size * SUPERSAMPLE,) * 2, (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    for group in root.iter(f"{SVG}g"):
+        stroke = group.get("stroke")
+        width = float(group.get("stroke-width", "1")) * scale
+        for path in group.iter(f"{SVG}path"):
+            for x0, y0, x1, y1 in re.findall(
+                r"M\s*([\d.]+)\s+([\d.]+)\s*L\s*([\d.]+)\s+([\d.]+)", path.get("d")
+            ):
+                xy = [float(v) * scale for v in (x0, y0, x1, y1)]
+                pen.line(xy, fill=stroke, width=round(width))
+        for circle in group.iter(f"{SVG}circle"):
+            cx, cy, r = (float(circle.get(k)) * scale for k in ("cx", "cy", "r"))
+            pen.ellipse([cx - r, cy - r, cx + r, cy + r], fill=circle.get("fill"),
+                        outline=stroke, width=round(width))
+    return image.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def main() -> None:
+    largest = draw(max(SIZES))
+    images = [draw(s) for s in SIZES]
+    tmp = ICON.with_suffix(".ico.tmp")
+    with open(tmp, "wb") as out:
+        largest.save(out, format="ICO", sizes=[(s, s) for s in SIZES], append_images=images)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, ICON)
+    print(f"wrote {ICON.relative_to(ROOT)} ({ICON.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
