@@ -127,7 +127,8 @@ nbval: $(STAMP)
 nbval-repeat: $(STAMP)
 	@for run in 1 2 3; do \
 	  echo "== nbval run $$run of 3"; \
-	  $(NBVAL_RUN) || { echo "nbval run $$run of 3 failed: a cell's output is not reproducible"; exit 1; }; \
+	  $(NBVAL_RUN) || { echo "nbval run $$run of 3 failed (a failure after a passing run is a flaky cell)"; \
+	    exit 1; }; \
 	done
 
 site: $(HTML)/index.html
