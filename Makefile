@@ -103,11 +103,13 @@ lint: $(STAMP)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 # pytest workers (pytest-xdist) for the unit tests, nbval and the browser test: one per core.
+# The unit tests go by file, so a module's shared fixture is built once.
 WORKERS ?= 2
 
 unit: $(STAMP)
 	@echo "== unit tests of nndl_book"
-	$(BIN)/pytest tests --ignore=tests/site -q -p no:cacheprovider -n $(WORKERS) --durations=10
+	$(BIN)/pytest tests --ignore=tests/site -q -p no:cacheprovider -n $(WORKERS) --dist loadfile \
+	  --durations=10
 
 pairing: $(STAMP)
 	@echo "== every chapter's executed notebook matches its source"
