@@ -97,10 +97,11 @@ test: lint unit pairing nbval site browser
 	@echo "make test: every check passed"
 
 lint: $(STAMP)
-	@echo "== lint (ruff; the CI workflow: zizmor offline, GitHub's workflow schema)"
+	@echo "== lint (ruff; the CI workflow: zizmor offline, GitHub's workflow schema; the favicon)"
 	$(BIN)/ruff check src tests tools chapters
 	$(BIN)/zizmor --offline --persona=pedantic --no-progress -q .github/workflows/
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(PY) tools/favicon.py --check
 
 # pytest workers (pytest-xdist) for the unit tests, nbval and the browser test: one per core.
 # The unit tests go by file, so a module's shared fixture is built once.

@@ -2,13 +2,17 @@
 
 The logo is lines and circles only; this reads them from the SVG and draws them with Pillow,
 four times larger and then reduced, so the icon matches the logo without an SVG renderer.
-Run it after changing the logo: `.venv/bin/python tools/favicon.py`.
+Run it after changing the logo: `.venv/bin/python tools/favicon.py`; `--check` (in `make lint`)
+fails when the icon no longer matches the logo.
 """
 
 from __future__ import annotations
 
+import argparse
+import io
 import os
 import re
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -44,17 +48,34 @@ def draw(size: int) -> Image.Image:
     return image.resize((size, size), Image.Resampling.LANCZOS)
 
 
-def main() -> None:
-    largest = draw(max(SIZES))
+def icon_bytes() -> bytes:
+    out = io.BytesIO()
     images = [draw(s) for s in SIZES]
+    images[-1].save(out, format="ICO", sizes=[(s, s) for s in SIZES], append_images=images)
+    return out.getvalue()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="fail if the icon does not match the logo instead of writing it")
+    args = parser.parse_args()
+    icon = icon_bytes()
+    if args.check:
+        if not ICON.exists() or ICON.read_bytes() != icon:
+            print(f"{ICON.relative_to(ROOT)} does not match {LOGO.relative_to(ROOT)}: "
+                  "run `.venv/bin/python tools/favicon.py`", file=sys.stderr)
+            return 1
+        return 0
     tmp = ICON.with_suffix(".ico.tmp")
     with open(tmp, "wb") as out:
-        largest.save(out, format="ICO", sizes=[(s, s) for s in SIZES], append_images=images)
+        out.write(icon)
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, ICON)
-    print(f"wrote {ICON.relative_to(ROOT)} ({ICON.stat().st_size} bytes)")
+    print(f"wrote {ICON.relative_to(ROOT)} ({len(icon)} bytes)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
