@@ -39,7 +39,8 @@ help:
 	@echo "make unit         unit and property tests of nndl_book"
 	@echo "make pairing      each chapters/*.py matches its executed notebook"
 	@echo "make nbval        re-run the executed notebooks and compare outputs (CHAPTERS=... for some)"
-	@echo "make site         strict website build from scratch (warnings are errors)"
+	@echo "make nbval-repeat nbval three times in a row: fails on any cell that is not reproducible"
+	@echo "make site         the strict website build (warnings are errors), reused while no input changed"
 	@echo "make browser      open every page of the built site offline in chromium"
 	@echo "make test-launch  the launch paths: Binder (repo2docker), the README's commands, Colab"
 	@echo "make bench        speed figures of the package and the widgets"
@@ -78,10 +79,29 @@ notebooks: $(STAMP)
 	$(PY) tools/notebooks.py execute $(CHAPTERS)
 	$(PY) tools/exercise_index.py
 
-$(HTML)/index.html: $(STAMP) $(ASSETS) _config.yml _toc.yml $(wildcard book/*.md book/*/*.md book/*.bib book/chapters/*.ipynb book/_vendor_static/*)
+# Every input of the website: the configuration, the browser assets, and each file under book/
+# and the package (the API page shows its docstrings) that git tracks or would track; the
+# installed package set through $(STAMP). A build is reused only when it finished, is newer than
+# every input and was made from the same list of files (a file removed or renamed is a change);
+# with CI=true it is always rebuilt. It is timed from its start, so an input edited during a
+# build makes the next `make site` build again.
+SITE_FILES := $(sort $(wildcard $(shell git ls-files --cached --others --exclude-standard \
+  book src/nndl_book 2>/dev/null || find book src/nndl_book -type f -not -path '*/__pycache__/*')))
+SITE_INPUTS := $(STAMP) $(ASSETS) _config.yml _toc.yml $(SITE_FILES)
+SITE_LIST := _build/.site-inputs
+SITE_FORCE := $(if $(filter-out 0 false,$(CI)),FORCE,$(shell printf '%s\n' $(SITE_INPUTS) \
+  | cmp -s - $(SITE_LIST) || echo FORCE))
+
+.PHONY: FORCE
+FORCE:
+
+$(HTML)/index.html: $(SITE_INPUTS) $(SITE_FORCE)
+	@echo "== strict website build from scratch (-W -n --keep-going)"
 	rm -rf _build
+	mkdir -p _build && touch _build/.started
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	@touch $@
+	@printf '%s\n' $(SITE_INPUTS) > $(SITE_LIST)
+	@touch -r _build/.started $@
 
 book: $(HTML)/index.html
 	@echo "The website is at $(abspath $(HTML))/index.html"
@@ -97,12 +117,20 @@ test: lint unit pairing nbval site browser
 	@echo "make test: every check passed"
 
 lint: $(STAMP)
-	@echo "== lint (ruff)"
+	@echo "== lint (ruff; the CI workflow: zizmor offline, GitHub's workflow schema; the favicon)"
 	$(BIN)/ruff check src tests tools chapters
+	$(BIN)/zizmor --offline --persona=pedantic --no-progress -q .github/workflows/
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(PY) tools/favicon.py --check
+
+# pytest workers (pytest-xdist) for the unit tests, nbval and the browser test: one per core.
+# The unit tests go by file, so a module's shared fixture is built once.
+WORKERS ?= 2
 
 unit: $(STAMP)
 	@echo "== unit tests of nndl_book"
-	$(BIN)/pytest tests --ignore=tests/site --ignore=tests/launch -q -p no:cacheprovider
+	$(BIN)/pytest tests --ignore=tests/site --ignore=tests/launch -q -p no:cacheprovider \
+	  -n $(WORKERS) --dist loadfile --durations=10
 
 pairing: $(STAMP)
 	@echo "== every chapter's executed notebook matches its source; exercises and checks agree"
@@ -110,20 +138,30 @@ pairing: $(STAMP)
 	$(PY) tools/exercise_index.py --check
 	$(PY) tools/your_turn.py --check
 
+# The notebooks' cells run in order in one worker's kernel (--dist loadfile), each compared.
+NBVAL_RUN = $(KERNEL_ENV) $(BIN)/pytest --nbval --nbval-current-env \
+	  --nbval-sanitize-with=$(NBVAL_SANITIZE) $(NBVAL_TARGETS) -q -p no:cacheprovider \
+	  -n $(WORKERS) --dist loadfile
+
 nbval: $(STAMP)
 	@echo "== nbval: re-run every executed notebook and compare its outputs"
-	$(KERNEL_ENV) $(BIN)/pytest --nbval --nbval-current-env \
-	  --nbval-sanitize-with=$(NBVAL_SANITIZE) $(NBVAL_TARGETS) -q -p no:cacheprovider
+	$(NBVAL_RUN)
 
-site: $(STAMP) $(ASSETS)
-	@echo "== strict website build from scratch (-W -n --keep-going)"
-	rm -rf _build
-	$(BIN)/jupyter-book build . -W -n --keep-going
+.PHONY: nbval-repeat
+nbval-repeat: $(STAMP)
+	@for run in 1 2 3; do \
+	  echo "== nbval run $$run of 3"; \
+	  $(NBVAL_RUN) || { echo "nbval run $$run of 3 failed (a failure after a passing run is a flaky cell)"; \
+	    exit 1; }; \
+	done
 
-browser: $(STAMP) chromium
+site: $(HTML)/index.html
+	@echo "== the strict website build in $(HTML) is up to date"
+
+browser: $(STAMP) chromium $(HTML)/index.html
 	@echo "== browser test: every page offline in chromium"
-	@test -f $(HTML)/index.html || { echo "no built site: run 'make site' first"; exit 1; }
-	$(BIN)/pytest tests/site -q -p no:cacheprovider --site-dir=$(HTML)
+	$(BIN)/pytest tests/site --confcutdir=tests/site -q -p no:cacheprovider -n $(WORKERS) \
+	  --site-dir=$(HTML)
 
 # Slow (each check builds its own environment, about ten minutes in all): not part of `make test`;
 # .ci/run runs it after `make test`.
