@@ -16,7 +16,7 @@ import sys
 if "google.colab" in sys.modules:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q",
-         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book@v0.1.0"],
+         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book@v0.2.0"],
         check=True,
     )
     from google.colab import output
@@ -1170,7 +1170,9 @@ for W, b_ in zip(W_torch, b_t):
     a_torch = torch.tanh(W @ a_torch + torch.from_numpy(b_)[:, None])
 ((a_torch - torch.from_numpy(Y_tanh)) ** 2).sum().backward()
 for l, (mine, W) in enumerate(zip(grads_tanh, W_torch), start=1):
-    print(f"dL/dW{l}: relative difference to autograd {relative_error(mine, W.grad.numpy()):.1e}")
+    rel = relative_error(mine, W.grad.numpy())
+    # the last bits depend on the CPU's summation order, so print a bound, not the value
+    print(f"dL/dW{l}: relative difference to autograd {'< 1e-14' if rel < 1e-14 else f'{rel:.1e}'}")
 
 # %% [markdown]
 # ```{solution-end}

@@ -7,19 +7,25 @@
 # ---
 
 # %% tags=["remove-cell"]
-# In Colab, install the book's helper package first (elsewhere it is already installed).
+# In Colab, install the release of the book's package this notebook was executed with (the tag
+# follows nndl_book.__version__). Then set the kernel up as the book executes it: one torch
+# thread, float64 tensors, numpy's print options, figures shown inline.
 import subprocess
 import sys
 
 if "google.colab" in sys.modules:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q",
-         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book"],
+         "myst-nb", "nndl_book @ git+https://github.com/nndl-book/nndl-book@v0.2.0"],
         check=True,
     )
     from google.colab import output
 
     output.enable_custom_widget_manager()
+
+from nndl_book.notebook import setup
+
+setup()
 
 # %% [markdown]
 # (ch-digits)=
@@ -65,15 +71,6 @@ from nndl_book.plots import PALETTE, plot_history
 from nndl_book.training import Runner, build_mlp
 from nndl_book.training.schedules import Constant, Cosine, StepDecay, WarmupDecay, schedule_hook
 
-torch.set_default_dtype(torch.float64)
-torch.set_num_threads(1)  # small networks: extra threads only add overhead
-np.set_printoptions(precision=4, suppress=True)
-
-# %% tags=["remove-cell"]
-# Show figures that end a cell as images (the book's plots do not use pyplot).
-from nndl_book.plots import show_figures_inline
-
-show_figures_inline()
 
 # %% [markdown]
 # ## The digits

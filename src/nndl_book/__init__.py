@@ -4,4 +4,4 @@ Layers, lowest first: ``maths`` → ``engine`` → ``data`` / ``training`` → `
 Import the submodule you need; importing ``nndl_book`` itself loads nothing heavy.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
