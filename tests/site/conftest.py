@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+# Debian's chromium by default; CHROMIUM=/path/to/chrome for another build, or CHROMIUM=bundled
+# for the browser `playwright install chromium` downloads (e.g. on a hosted CI runner).
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,3 +65,26 @@ def pages(site_dir: Path) -> list[str]:
     found = site_pages(site_dir)
     assert "index.html" in found, "the site has no index.html"
     return found
+
+
+@pytest.fixture(scope="session")
+def server(site_dir: Path) -> Iterator[str]:
+    """The built site served on a free port of 127.0.0.1, one server per test process."""
+    handler = functools.partial(QuietHandler, directory=str(site_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless chromium per test process (Playwright's sync API allows one at a time)."""
+    executable = None if CHROMIUM == "bundled" else CHROMIUM
+    if executable is not None and not Path(executable).exists():
+        pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

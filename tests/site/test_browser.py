@@ -12,56 +12,16 @@ changed), never a fixed time.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-# Debian's chromium by default; CHROMIUM=/path/to/chrome for another build, or CHROMIUM=bundled
-# for the browser `playwright install chromium` downloads (e.g. on a hosted CI runner).
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 # A page that sends the reader on to another (the site's index.html).
 REDIRECT = re.compile(r'<meta\s+http-equiv="refresh"', re.IGNORECASE)
 # How long a page may take to show what it should (generous: the machine may be busy).
 PATIENCE_MS = 60_000
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@pytest.fixture(scope="session")
-def server(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    executable = None if CHROMIUM == "bundled" else CHROMIUM
-    if executable is not None and not Path(executable).exists():
-        pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 class PageLog:

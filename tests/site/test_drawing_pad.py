@@ -7,60 +7,27 @@ numpy forward pass, computed here from the weights the page embeds, on the same 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 CHAPTER = "book/chapters/10_handwritten_digits.html"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAD_BUDGET = 300 * 1024  # bytes the pad may add to the page
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@pytest.fixture(scope="module")
-def origin(site_dir: Path) -> Iterator[str]:
+@pytest.fixture
+def pad(browser: Browser, server: str, site_dir: Path) -> Iterator[tuple[Page, list[str]]]:
     if not (site_dir / CHAPTER).exists():
         pytest.fail(f"{CHAPTER} is not in the built site {site_dir}")
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site_dir)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = None if CHROMIUM == "bundled" else CHROMIUM
-    if executable is not None and not Path(executable).exists():
-        pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def pad(browser: Browser, origin: str) -> Iterator[tuple[Page, list[str]]]:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
 
     def route(r) -> None:  # noqa: ANN001
         url = r.request.url
-        if url.startswith((origin, "data:", "blob:", "about:")):
+        if url.startswith((server, "data:", "blob:", "about:")):
             r.continue_()
         else:
             problems.append(f"request to another host: {url}")
@@ -71,7 +38,7 @@ def pad(browser: Browser, origin: str) -> Iterator[tuple[Page, list[str]]]:
     page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status} {r.url}"))
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.goto(f"{origin}/{CHAPTER}", wait_until="load", timeout=90_000)
+    page.goto(f"{server}/{CHAPTER}", wait_until="load", timeout=90_000)
     page.wait_for_selector(".nndl-drawing-pad[data-ready]", timeout=30_000)
     yield page, problems
     page.close()

@@ -9,38 +9,13 @@ must stay free of errors.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler, open_page
+from playwright.sync_api import Browser, Locator
+from test_browser import open_page
 
 from nndl_book.exercises import QUIZZES, Question
-
-
-@pytest.fixture(scope="module")
-def origin(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = None if CHROMIUM == "bundled" else CHROMIUM
-    if executable is not None and not Path(executable).exists():
-        pytest.fail("chromium is not installed: `make chromium` installs Debian's package")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
-                                    headless=True)
-        yield browser
-        browser.close()
 
 
 def chapter_page(site_dir: Path, chapter: str) -> str:
@@ -79,9 +54,10 @@ def answer_wrong_then_right(block: Locator, q: Question) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("chapter", sorted(QUIZZES))
-def test_quiz_answers_on_the_static_page(chromium: Browser, origin: str, site_dir: Path,
+def test_quiz_answers_on_the_static_page(browser: Browser, server: str, site_dir: Path,
                                          chapter: str) -> None:
-    page, log = open_page(chromium, origin, chapter_page(site_dir, chapter))
+    rel = chapter_page(site_dir, chapter)
+    page, log = open_page(browser, server, rel, (site_dir / rel).read_text(encoding="utf-8"))
     try:
         quizzes = page.locator(".nndl-quiz")
         assert quizzes.count() == 1, f"chapter {chapter}: {quizzes.count()} quizzes on the page"
