@@ -46,9 +46,9 @@ and each takes well under a second.
    ("name(args)", "what to write"))`` from ``nndl_book.exercises._core`` instead of
    :func:`exercise_check`: it writes that stub and hands the judge the learner's function,
    already checked to be callable; with one pair per function, several functions are asked
-   for as ``answer = (my_f, my_g)``. Exercise 4-2 also takes a list of networks, ``check(label, [net1,
-   net2])``, and says when two are the same network. Prefix stub names with
-   ``my_`` so they never shadow the chapter's own names, and keep the cell self-contained (only
+   for as ``answer = (my_f, my_g)``. Exercise 4-2 also takes a list of networks,
+   ``check(label, [net1, net2])``, and says when two are the same network. Prefix stub names
+   with ``my_`` so they never shadow the chapter's own names, and keep the cell self-contained (only
    ``np`` and ``check``), because the student edition runs it without the solutions above it.
    Import ``check`` (and ``quiz``) once, in the chapter's first your-turn (or quiz) cell:
    ``from nndl_book.exercises import check, quiz``; the chapter's first cells (installation
