@@ -1,12 +1,20 @@
-"""Argument checks shared by every layer: each error names the argument and what was expected."""
+"""Argument checks shared by every layer: each error names the argument and what was expected.
+
+Also the documentation they share: :func:`fill_doc` writes a shared docstring section, such as
+:data:`LOOKUP_RAISES` for the functions that look a name up with :func:`lookup`, in one place.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from numbers import Integral, Real
+from typing import Any, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def as_array(
@@ -128,6 +136,54 @@ def check_choice(name: str, value: object, choices: Iterable[str]) -> str:
     if value not in options:
         raise ValueError(f"unknown {name} {value!r}; expected one of {options}")
     return value
+
+
+def lookup(name: str, value: object, table: Mapping[str, T]) -> T:
+    """Return ``table[value]``; the errors of :func:`check_choice` if ``value`` is not a key."""
+    return table[check_choice(name, value, table)]
+
+
+LOOKUP_RAISES = """\
+Raises
+------
+TypeError
+    If ``name`` is not a string.
+ValueError
+    If ``name`` is unknown; the message lists the valid names."""
+"""The Raises section of a ``get_*(name)`` function that calls :func:`lookup`."""
+
+
+def fill_doc(**snippets: str) -> Callable[[F], F]:
+    """Replace each line ``{key}`` of the decorated object's docstring by ``snippets[key]``.
+
+    A placeholder stands alone on its line; the snippet, written without indentation, takes the
+    placeholder's indentation. Shared documentation is written once, as pandas' ``Substitution``
+    and matplotlib's ``_docstring`` do, and Sphinx sees the filled docstring.
+
+    Raises
+    ------
+    ValueError
+        If a snippet's placeholder is not in the docstring (a misspelt key).
+    """
+
+    def fill(obj: F) -> F:
+        lines, used = [], set()
+        for line in (obj.__doc__ or "").splitlines():
+            key = line.strip()[1:-1] if line.strip().startswith("{") else ""
+            if key in snippets and line.strip() == "{" + key + "}":
+                indent = line[: len(line) - len(line.lstrip())]
+                lines += [indent + s if s else s for s in snippets[key].splitlines()]
+                used.add(key)
+            else:
+                lines.append(line)
+        unused = sorted(set(snippets) - used)
+        if unused:
+            raise ValueError(f"the docstring of {obj.__qualname__} has no line "
+                             f"{', '.join('{' + k + '}' for k in unused)}")
+        obj.__doc__ = "\n".join(lines)
+        return obj
+
+    return fill
 
 
 def make_rng(rng: np.random.Generator | int | None, name: str = "rng") -> np.random.Generator:

@@ -277,6 +277,26 @@ def _second_order(
     return _finish(trajectory, info, return_info)
 
 
+def _second_order_doc(steps: int) -> str:
+    """The Parameters and Returns sections of :func:`newton` and :func:`bfgs`."""
+    return f"""\
+Parameters
+----------
+landscape : Landscape or str
+start : array_like of shape (2,), optional
+steps : int, default {steps}
+    Maximum number of steps.
+tol : float, default 1e-10
+    Stop when ``‖∇f‖ < tol``.
+return_info : bool, default False
+    Also return ``{{"converged": bool, "diverged_at": int or None, "steps": int}}``.
+
+Returns
+-------
+trajectory : numpy.ndarray of shape (k + 1, 2)
+    The start and the iterates up to convergence (or ``steps``, or a singular Hessian)."""
+
+
 def _newton_step() -> Step:
     def step(landscape: Landscape, p: np.ndarray, g: np.ndarray, k: int) -> tuple | None:
         try:
@@ -289,6 +309,7 @@ def _newton_step() -> Step:
     return step
 
 
+@v.fill_doc(parameters=_second_order_doc(steps=50))
 def newton(
     landscape: Landscape | str,
     start: object = None,
@@ -302,20 +323,7 @@ def newton(
     Newton's method jumps to the stationary point of the local quadratic model: the minimum of
     a convex quadratic in one step, but just as readily the saddle of ``Saddle``.
 
-    Parameters
-    ----------
-    landscape : Landscape or str
-    start : array_like of shape (2,), optional
-    steps : int, default 50
-        Maximum number of steps.
-    tol : float, default 1e-10
-    return_info : bool, default False
-        Also return ``{"converged": bool, "diverged_at": int or None, "steps": int}``.
-
-    Returns
-    -------
-    trajectory : numpy.ndarray of shape (k + 1, 2)
-        The start and the iterates up to convergence (or ``steps``, or a singular Hessian).
+    {parameters}
     """
     return _second_order(landscape, start, steps, tol, return_info, _newton_step)
 
@@ -355,6 +363,7 @@ def _bfgs_step() -> Step:
     return step
 
 
+@v.fill_doc(parameters=_second_order_doc(steps=100))
 def bfgs(
     landscape: Landscape | str,
     start: object = None,
@@ -370,20 +379,7 @@ def bfgs(
     ``H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ``, ``ρ = 1 / yᵀs``, skipping the update when
     ``yᵀs`` is not positive.
 
-    Parameters
-    ----------
-    landscape : Landscape or str
-    start : array_like of shape (2,), optional
-    steps : int, default 100
-        Maximum number of steps.
-    tol : float, default 1e-10
-        Stop when ``‖∇f‖ < tol``.
-    return_info : bool, default False
-        Also return ``{"converged": bool, "diverged_at": int or None, "steps": int}``.
-
-    Returns
-    -------
-    trajectory : numpy.ndarray of shape (k + 1, 2)
+    {parameters}
     """
     return _second_order(landscape, start, steps, tol, return_info, _bfgs_step)
 

@@ -42,9 +42,13 @@ and each takes well under a second.
 
    For a function, the stub is a ``def my_name(...)`` whose body raises
    ``NotImplementedError``, followed by ``check(label, my_name)``. ``CHECKS[label].cell`` is
-   the whole code cell. Exercise 4-2 also takes a list of networks, ``check(label, [net1,
-   net2])``, and says when two are the same network. Prefix stub names with
-   ``my_`` so they never shadow the chapter's own names, and keep the cell self-contained (only
+   the whole code cell. Register such a check with ``function_check(label, expects,
+   ("name(args)", "what to write"))`` from ``nndl_book.exercises._core`` instead of
+   :func:`exercise_check`: it writes that stub and hands the judge the learner's function,
+   already checked to be callable; with one pair per function, several functions are asked
+   for as ``answer = (my_f, my_g)``. Exercise 4-2 also takes a list of networks,
+   ``check(label, [net1, net2])``, and says when two are the same network. Prefix stub names
+   with ``my_`` so they never shadow the chapter's own names, and keep the cell self-contained (only
    ``np`` and ``check``), because the student edition runs it without the solutions above it.
    Import ``check`` (and ``quiz``) once, in the chapter's first your-turn (or quiz) cell:
    ``from nndl_book.exercises import check, quiz``; the chapter's first cells (installation

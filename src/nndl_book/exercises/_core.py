@@ -10,7 +10,8 @@ and any exception raised by the learner's own code, into a :class:`Result`, neve
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +126,42 @@ def exercise_check(label: str, expects: str, stub: str) -> Callable[[Callable[[A
     def register(judge: Callable[[Any], str]) -> Callable[[Any], str]:
         CHECKS[label] = Check(label, chapter, expects, stub, judge)
         return judge
+
+    return register
+
+
+def function_check(label: str, expects: str, *functions: tuple[str, str]) -> Callable[
+        [Callable[..., str]], Callable[[Any], str]]:
+    """Register the check of an exercise whose answer is one function, or a tuple of functions.
+
+    The stub is written from ``functions``, pairs ``(signature, edit)`` such as
+    ``("std_z(k)", "std of z ...")``: one ``def my_<signature>:`` per function, whose body raises
+    ``NotImplementedError`` with ``# edit: <edit>``, then ``answer = (my_f, my_g)`` when there
+    are several. The decorated judge receives the learner's function(s), already checked to be
+    callable, as positional arguments.
+
+    Parameters
+    ----------
+    label, expects : str
+        As for :func:`exercise_check`.
+    *functions : tuple of (str, str)
+        The signature of each function without ``my_``, and what its stub asks to write.
+    """
+    names = [signature.split("(", 1)[0] for signature, _ in functions]
+    stub = "\n".join(f"def my_{signature}:\n    raise NotImplementedError  # edit: {edit}"
+                     for signature, edit in functions)
+    if len(names) > 1:
+        stub += f"\nanswer = ({', '.join('my_' + name for name in names)})"
+
+    def register(judge: Callable[..., str]) -> Callable[[Any], str]:
+        @functools.wraps(judge)
+        def judge_answer(answer: object) -> str:
+            if len(names) == 1:
+                return judge(as_function("the answer", answer))
+            given = as_tuple("the answer", answer, len(names), f"({', '.join(names)})")
+            return judge(*(as_function(name, fn) for name, fn in zip(names, given)))
+
+        return exercise_check(label, expects, stub)(judge_answer)
 
     return register
 
@@ -251,6 +288,21 @@ def as_tuple(name: str, value: object, length: int, what: str) -> tuple:
     return tuple(value)
 
 
+def as_dict(value: object, keys: Iterable[str], show: Callable[[str], str] = repr) -> dict:
+    """The answer as a dict holding every key of ``keys``; :class:`Invalid` otherwise.
+
+    ``show`` writes a key in the messages (``repr`` quotes it, ``str`` does not).
+    """
+    keys = list(keys)
+    if not isinstance(value, dict):
+        raise Invalid(f"the answer must be a dict with keys {', '.join(map(show, keys))}, "
+                      f"got {type_name(value)}")
+    missing = [k for k in keys if k not in value]
+    if missing:
+        raise Invalid(f"the answer has no entry for {', '.join(map(show, missing))}")
+    return value
+
+
 def call(name: str, fn: Callable[..., Any], *args: Any) -> Any:
     """Call the learner's ``fn``; its ``NotImplementedError`` means not attempted, any other
     exception becomes :class:`Invalid` naming the call."""
@@ -301,6 +353,16 @@ def finite_difference(f: Callable[[np.ndarray], np.ndarray], z: np.ndarray,
                       h: float = 1e-5) -> np.ndarray:
     """Central differences of an element-wise ``f`` at every point of ``z``."""
     return (f(z + h) - f(z - h)) / (2 * h)
+
+
+def jacobian_by_differences(f: Callable[[np.ndarray], Any], z: np.ndarray,
+                            h: float = 1e-6) -> np.ndarray:
+    """Central differences of ``f`` along each coordinate of the vector ``z``.
+
+    Entry ``(..., k)`` is ``∂f/∂z_k``: a vector for a scalar ``f`` (its gradient), a matrix
+    ``(j, k) = ∂f_j/∂z_k`` for a vector ``f``.
+    """
+    return np.stack([(f(z + h * e) - f(z - h * e)) / (2 * h) for e in np.eye(len(z))], axis=-1)
 
 
 def worst(name: str, got: np.ndarray, want: np.ndarray, where: np.ndarray, tol: float,

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from nndl_book.exercises._core import (
     Invalid,
     Wrong,
     as_array,
-    as_function,
+    as_dict,
     as_number,
     as_tuple,
     call,
     call_number,
     exercise_check,
     fmt,
-    type_name,
+    function_check,
 )
 from nndl_book.maths.activations import relu, sigmoid
 
@@ -34,12 +36,7 @@ def _shape(name: str, value: object) -> tuple[int, ...]:
                 'answer = {"W1": ..., "b1": ..., "X": ..., "Z1": ..., "Z2": ...}'
                 "  # edit: shapes as tuples")
 def shapes(answer: object) -> str:
-    if not isinstance(answer, dict):
-        raise Invalid(f"the answer must be a dict with keys {', '.join(SHAPE_NAMES)}, "
-                      f"got {type_name(answer)}")
-    missing = [k for k in SHAPE_NAMES if k not in answer]
-    if missing:
-        raise Invalid(f"the answer has no entry for {', '.join(missing)}")
+    as_dict(answer, SHAPE_NAMES, show=str)
     got = {k: _shape(k, answer[k]) for k in SHAPE_NAMES}
     D, H, K, N = 784, 100, 10, 64
     want = {"W1": [(H, D)], "b1": [(H,), (H, 1)], "X": [(D, N)], "Z1": [(H, N)], "Z2": [(K, N)]}
@@ -54,12 +51,10 @@ def shapes(answer: object) -> str:
     return "all five shapes are right (784 → 100 → 10, batches of 64 as columns)"
 
 
-@exercise_check("ex-01-collapse",
+@function_check("ex-01-collapse",
                 "a function collapse(W1, b1, W2, b2) returning the single layer (W, b)",
-                "def my_collapse(W1, b1, W2, b2):\n"
-                "    raise NotImplementedError  # edit: return (W, b) of the one equivalent layer")
-def collapse(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("collapse(W1, b1, W2, b2)", "return (W, b) of the one equivalent layer"))
+def collapse(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(101)
     for n_in, n_hidden, n_out in [(2, 3, 1), (4, 5, 3), (3, 2, 2)]:
         W1, b1 = rng.normal(size=(n_hidden, n_in)), rng.normal(size=n_hidden)
@@ -81,12 +76,10 @@ def collapse(answer: object) -> str:
     return "W x + b equals the two-layer network on random weights of three sizes"
 
 
-@exercise_check("ex-01-nndl-4-5",
+@function_check("ex-01-nndl-4-5",
                 "a function n_parameters(m0, n_hidden, n_layers) giving the parameter count",
-                "def my_n_parameters(m0, n_hidden, n_layers):\n"
-                "    raise NotImplementedError  # edit: weights and biases of the whole network")
-def parameter_count(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("n_parameters(m0, n_hidden, n_layers)", "weights and biases of the whole network"))
+def parameter_count(fn: Callable[..., object]) -> str:
     for m0, n, layers in [(10, 120, 1), (10, 120, 2), (10, 120, 3), (10, 120, 12), (3, 12, 4),
                           (784, 60, 5), (1, 6, 6)]:
         width = n // layers

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from nndl_book.exercises._core import (
     Wrong,
     as_array,
-    as_function,
     as_tuple,
     call,
     exercise_check,
+    finite_difference,
     fmt,
+    function_check,
 )
 
 
-@exercise_check("ex-02-tanh-delta",
+@function_check("ex-02-tanh-delta",
                 "a function delta_below(a, W_next, delta_next) that uses the activation a only",
-                "def my_delta_below(a, W_next, delta_next):\n"
-                "    raise NotImplementedError  # edit: δ of a tanh layer from its activation a")
-def tanh_delta(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("delta_below(a, W_next, delta_next)", "δ of a tanh layer from its activation a"))
+def tanh_delta(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(202)
     for n_here, n_next, batch in [(3, 1, 4), (3, 3, 4), (5, 2, 1)]:
         z = rng.normal(scale=1.5, size=(n_here, batch))
@@ -31,9 +32,7 @@ def tanh_delta(answer: object) -> str:
                        call("delta_below", fn, a.copy(), W_next.copy(), delta_next.copy()),
                        (n_here, batch))
         # the chain rule through z: tanh'(z) by central differences, not by a formula
-        h = 1e-6
-        slope = (np.tanh(z + h) - np.tanh(z - h)) / (2 * h)
-        want = slope * (W_next.T @ delta_next)
+        want = finite_difference(np.tanh, z, h=1e-6) * (W_next.T @ delta_next)
         gap = float(np.max(np.abs(got - want)))
         if gap > 1e-6 * (1 + np.max(np.abs(want))):
             if np.allclose(got, W_next.T @ delta_next):

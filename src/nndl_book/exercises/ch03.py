@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
 from nndl_book.exercises._core import (
-    Invalid,
     Wrong,
     as_array,
-    as_function,
+    as_dict,
     as_number,
     as_tuple,
     elementwise,
     exercise_check,
     finite_difference,
     fmt,
-    type_name,
+    function_check,
     worst,
 )
 from nndl_book.maths.activations import gelu, leaky_relu, relu, sigmoid, swish
@@ -25,17 +25,11 @@ from nndl_book.maths.activations import gelu, leaky_relu, relu, sigmoid, swish
 GRID = np.linspace(-6.0, 6.0, 97)
 
 
-@exercise_check("ex-03-nndl-4-4",
+@function_check("ex-03-nndl-4-4",
                 "two functions (d_swish(z, beta), d_gelu(z))",
-                "def my_d_swish(z, beta):\n"
-                "    raise NotImplementedError  # edit: derivative of z * sigmoid(beta * z)\n"
-                "def my_d_gelu(z):\n"
-                "    raise NotImplementedError  # edit: derivative of z * Phi(z)\n"
-                "answer = (my_d_swish, my_d_gelu)")
-def swish_gelu(answer: object) -> str:
-    d_swish_fn, d_gelu_fn = as_tuple("the answer", answer, 2, "(d_swish, d_gelu)")
-    as_function("d_swish", d_swish_fn)
-    as_function("d_gelu", d_gelu_fn)
+                ("d_swish(z, beta)", "derivative of z * sigmoid(beta * z)"),
+                ("d_gelu(z)", "derivative of z * Phi(z)"))
+def swish_gelu(d_swish_fn: Callable[..., object], d_gelu_fn: Callable[..., object]) -> str:
     for beta in (0.5, 1.0, 2.0):
         got = elementwise("d_swish", d_swish_fn, GRID, beta)
         want = finite_difference(lambda t, beta=beta: swish(t, beta), GRID)
@@ -103,12 +97,7 @@ PIECE_TARGETS = {"ReLU": relu, "leaky ReLU": lambda t: leaky_relu(t, 0.1), "|z|"
                 'answer = {"ReLU": (..., ...), "leaky ReLU": (..., ...), "|z|": (..., ...)}'
                 "  # edit: (slopes w, intercepts b)")
 def maxout(answer: object) -> str:
-    if not isinstance(answer, dict):
-        raise Invalid("the answer must be a dict with keys 'ReLU', 'leaky ReLU', '|z|', "
-                      f"got {type_name(answer)}")
-    missing = [k for k in PIECE_TARGETS if k not in answer]
-    if missing:
-        raise Invalid(f"the answer has no entry for {', '.join(repr(m) for m in missing)}")
+    as_dict(answer, PIECE_TARGETS)
     for name, target in PIECE_TARGETS.items():
         w, b = as_tuple(f"answer[{name!r}]", answer[name], 2, "(w, b)")
         w, b = as_array(f"w of {name}", w, (2,)), as_array(f"b of {name}", b, (2,))

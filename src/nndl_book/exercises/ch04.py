@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from nndl_book.exercises._core import (
     Invalid,
     Wrong,
     as_array,
+    as_dict,
     as_function,
-    as_tuple,
     call,
     call_number,
     elementwise,
     exercise_check,
     finite_difference,
     fmt,
-    type_name,
+    function_check,
+    jacobian_by_differences,
     worst,
 )
 from nndl_book.maths.activations import sigmoid
@@ -25,11 +28,9 @@ from nndl_book.maths.losses import softmax
 GRID = np.linspace(-8.0, 8.0, 65)
 
 
-@exercise_check("ex-04-nielsen-sigmoid-derivative", "a function d_sigmoid(z)",
-                "def my_d_sigmoid(z):\n"
-                "    raise NotImplementedError  # edit: σ'(z) written with σ(z)")
-def sigmoid_derivative(answer: object) -> str:
-    fn = as_function("the answer", answer)
+@function_check("ex-04-nielsen-sigmoid-derivative", "a function d_sigmoid(z)",
+                ("d_sigmoid(z)", "σ'(z) written with σ(z)"))
+def sigmoid_derivative(fn: Callable[..., object]) -> str:
     got = elementwise("d_sigmoid", fn, GRID)
     worst("d_sigmoid(z)", got, finite_difference(sigmoid, GRID), GRID, 1e-7,
           "differentiate (1 + e^(-z))^(-1) with the chain rule, then write e^(-z)/(1 + e^(-z)) "
@@ -41,12 +42,10 @@ def _cross_entropy(a: np.ndarray, y: float) -> np.ndarray:
     return -(y * np.log(a) + (1 - y) * np.log(1 - a))
 
 
-@exercise_check("ex-04-nielsen-entropy",
+@function_check("ex-04-nielsen-entropy",
                 "a function min_cost(y): the smallest cross-entropy over outputs a, for 0 < y < 1",
-                "def my_min_cost(y):\n"
-                "    raise NotImplementedError  # edit: min over a of -[y ln a + (1-y) ln(1-a)]")
-def entropy(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("min_cost(y)", "min over a of -[y ln a + (1-y) ln(1-a)]"))
+def entropy(fn: Callable[..., object]) -> str:
     a = np.linspace(1e-4, 1 - 1e-4, 99_999)
     for y in (0.5, 0.02, 0.1, 0.3, 0.7, 0.9, 0.98):
         want = float(np.min(_cross_entropy(a, y)))
@@ -71,12 +70,7 @@ OUTPUT_CASES = {
                 'answer = {"sigmoid + quadratic": ..., "sigmoid + cross-entropy": ...,\n'
                 '          "linear + quadratic": ...}  # edit: functions delta(z, y)')
 def output_error(answer: object) -> str:
-    if not isinstance(answer, dict):
-        raise Invalid(f"the answer must be a dict with keys {', '.join(map(repr, OUTPUT_CASES))}"
-                      f", got {type_name(answer)}")
-    missing = [k for k in OUTPUT_CASES if k not in answer]
-    if missing:
-        raise Invalid(f"the answer has no entry for {', '.join(map(repr, missing))}")
+    as_dict(answer, OUTPUT_CASES)
     rng = np.random.default_rng(404)
     z = rng.normal(scale=2.0, size=6)
     y = np.array([0.0, 1.0, 1.0, 0.0, 0.3, 0.8])
@@ -104,25 +98,16 @@ def sigmoid_sum(answer: object) -> str:
     return f"the {z.size} sigmoid outputs sum to {total:.4f}, not 1"
 
 
-def _softmax_jacobian_by_differences(z: np.ndarray) -> np.ndarray:
-    h = 1e-6
-    cols = [(softmax(z + h * e) - softmax(z - h * e)) / (2 * h) for e in np.eye(len(z))]
-    return np.stack(cols, axis=1)  # (j, k): ∂a_j / ∂z_k
-
-
-@exercise_check("ex-04-nielsen-monotonicity",
+@function_check("ex-04-nielsen-monotonicity",
                 "a function jacobian(a) giving ∂a_j/∂z_k from the softmax output a",
-                "def my_jacobian(a):\n"
-                "    raise NotImplementedError"
-                "  # edit: K×K matrix of ∂a_j/∂z_k, from a = softmax(z)")
-def monotonicity(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("jacobian(a)", "K×K matrix of ∂a_j/∂z_k, from a = softmax(z)"))
+def monotonicity(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(405)
     for k in (2, 3, 5):
         z = rng.normal(scale=2.0, size=k)
         a = softmax(z)
         got = as_array(f"jacobian(a) for {k} classes", call("jacobian", fn, a.copy()), (k, k))
-        want = _softmax_jacobian_by_differences(z)
+        want = jacobian_by_differences(softmax, z)  # (j, k): ∂a_j / ∂z_k
         gap = float(np.max(np.abs(got - want)))
         if gap > 1e-6:
             diag_ok = np.allclose(np.diag(got), np.diag(want), atol=1e-6)
@@ -133,12 +118,10 @@ def monotonicity(answer: object) -> str:
     return "your Jacobian agrees with central differences for 2, 3 and 5 classes"
 
 
-@exercise_check("ex-04-nielsen-inverting",
+@function_check("ex-04-nielsen-inverting",
                 "a function z_from_a(a) giving net inputs whose softmax is a",
-                "def my_z_from_a(a):\n"
-                "    raise NotImplementedError  # edit: net inputs z with softmax(z) = a")
-def inverting(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("z_from_a(a)", "net inputs z with softmax(z) = a"))
+def inverting(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(406)
     for k in (2, 4, 6):
         a = softmax(rng.normal(scale=1.5, size=k))
@@ -155,25 +138,17 @@ def _temperature_cost(z: np.ndarray, y: int, c: float) -> float:
     return float(-np.log(softmax(c * z)[y]))
 
 
-@exercise_check("ex-04-softmax-temperature",
+@function_check("ex-04-softmax-temperature",
                 "two functions (grad(z, y, c), jacobian(z, c)) for a = softmax(c z)",
-                "def my_grad(z, y, c):\n"
-                "    raise NotImplementedError  # edit: dC/dz of C = -ln softmax(c z)[y]\n"
-                "def my_jacobian(z, c):\n"
-                "    raise NotImplementedError  # edit: K×K matrix of ∂a_i/∂z_j, a = softmax(c z)\n"
-                "answer = (my_grad, my_jacobian)")
-def softmax_temperature(answer: object) -> str:
-    grad, jac = as_tuple("the answer", answer, 2, "(grad, jacobian)")
-    grad, jac = as_function("grad", grad), as_function("jacobian", jac)
+                ("grad(z, y, c)", "dC/dz of C = -ln softmax(c z)[y]"),
+                ("jacobian(z, c)", "K×K matrix of ∂a_i/∂z_j, a = softmax(c z)"))
+def softmax_temperature(grad: Callable[..., object], jac: Callable[..., object]) -> str:
     rng = np.random.default_rng(407)
-    h = 1e-6
     for k, c in ((4, 2.5), (3, 0.3), (5, 1.0)):
         z, y = rng.normal(size=k), int(rng.integers(k))
-        eye = np.eye(k)
         got = as_array(f"grad(z, {y}, {fmt(c)}) for {k} classes",
                        call("grad", grad, z.copy(), y, c), (k,), squeeze=True)
-        want = np.array([(_temperature_cost(z + h * e, y, c) - _temperature_cost(z - h * e, y, c))
-                         / (2 * h) for e in eye])
+        want = jacobian_by_differences(lambda t, y=y, c=c: _temperature_cost(t, y, c), z)
         gap = float(np.max(np.abs(got - want)))
         if gap > 1e-6:
             no_c = np.allclose(got * c, want, atol=1e-6) or np.allclose(got, want / c, atol=1e-6)
@@ -183,8 +158,7 @@ def softmax_temperature(answer: object) -> str:
                         f"by up to {fmt(gap)}", hint)
         got_j = as_array(f"jacobian(z, {fmt(c)}) for {k} classes",
                          call("jacobian", jac, z.copy(), c), (k, k))
-        want_j = np.stack([(softmax(c * (z + h * e)) - softmax(c * (z - h * e))) / (2 * h)
-                           for e in eye], axis=1)  # (i, j): ∂a_i/∂z_j
+        want_j = jacobian_by_differences(lambda t, c=c: softmax(c * t), z)  # (i, j): ∂a_i/∂z_j
         gap = float(np.max(np.abs(got_j - want_j)))
         if gap > 1e-6:
             no_c = np.allclose(got_j * c, want_j, atol=1e-6)

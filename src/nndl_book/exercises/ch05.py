@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
 from nndl_book.exercises._core import (
     Wrong,
     as_array,
-    as_function,
     as_tuple,
     call_number,
     exercise_check,
     fmt,
+    function_check,
 )
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -64,13 +65,10 @@ def _xor_network(name: str, answer: object) -> tuple[str, np.ndarray]:
     return f"the network computes XOR on all four inputs (to {XOR_TOL})", units
 
 
-@exercise_check("ex-05-width",
+@function_check("ex-05-width",
                 "a function p_few(H): the probability that at most one of H units is alive",
-                "def my_p_few(H):\n"
-                "    raise NotImplementedError"
-                "  # edit: P(at most one of H ReLU units alive at the start)")
-def width(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("p_few(H)", "P(at most one of H ReLU units alive at the start)"))
+def width(fn: Callable[..., object]) -> str:
     for H in (2, 1, 3, 4, 8, 10):
         # each unit is dead with probability 1/4 (both weights negative), independently
         want = sum(math.comb(H, k) * 0.75**k * 0.25 ** (H - k) for k in range(min(H, 1) + 1))

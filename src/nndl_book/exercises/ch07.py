@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from nndl_book.exercises._core import (
     Wrong,
     as_array,
-    as_function,
     call,
-    exercise_check,
     fmt,
+    function_check,
 )
 
 
-@exercise_check("ex-07-nielsen-momentum",
+@function_check("ex-07-nielsen-momentum",
                 "a function momentum_matrix(mu, lr, curvature) giving the 2×2 matrix A",
-                "def my_momentum_matrix(mu, lr, curvature):\n"
-                "    raise NotImplementedError"
-                "  # edit: A with (w', v') = A (w, v) for one momentum step")
-def momentum(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("momentum_matrix(mu, lr, curvature)",
+                 "A with (w', v') = A (w, v) for one momentum step"))
+def momentum(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(707)
     for mu, lr, lam in [(0.9, 0.02, 1.0), (0.5, 0.1, 3.0), (-0.5, 0.05, 2.0), (1.1, 0.02, 10.0)]:
         A = as_array(f"momentum_matrix({fmt(mu)}, {fmt(lr)}, {fmt(lam)})",
@@ -41,13 +40,11 @@ def momentum(answer: object) -> str:
     return "A reproduces one momentum step for four settings (its determinant is μ)"
 
 
-@exercise_check("ex-07-nndl-7-2",
+@function_check("ex-07-nndl-7-2",
                 "a function first_step(g, lr, beta1, beta2): Adam's first change of w without "
                 "bias correction",
-                "def my_first_step(g, lr, beta1, beta2):\n"
-                "    raise NotImplementedError  # edit: w_1 - w_0 of Adam without the corrections")
-def adam_first_step(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("first_step(g, lr, beta1, beta2)", "w_1 - w_0 of Adam without the corrections"))
+def adam_first_step(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(708)
     for lr, b1, b2 in [(0.001, 0.9, 0.999), (0.01, 0.8, 0.99), (0.1, 0.5, 0.9)]:
         g = rng.choice([-1.0, 1.0], size=4) * rng.uniform(0.1, 5.0, size=4)
@@ -72,12 +69,10 @@ def _abs_newton(g: np.ndarray, H: np.ndarray) -> np.ndarray:
     return -V @ ((V.T @ g) / np.abs(eigenvalues))
 
 
-@exercise_check("ex-07-newton-saddle",
+@function_check("ex-07-newton-saddle",
                 "a function saddle_free_step(g, H) returning the change of w",
-                "def my_saddle_free_step(g, H):\n"
-                "    raise NotImplementedError  # edit: the step -|H|⁻¹ g, |H| = V |Λ| Vᵀ")
-def newton_saddle(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("saddle_free_step(g, H)", "the step -|H|⁻¹ g, |H| = V |Λ| Vᵀ"))
+def newton_saddle(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(709)
     cases = [(np.array([2.0, -2.0]), np.diag([2.0, -2.0]))]
     for n in (2, 3, 3):

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nndl_book.exercises._core import (
     Wrong,
-    as_function,
-    as_tuple,
     call_number,
-    exercise_check,
     fmt,
+    function_check,
 )
 
 ALPHA_TOL = 0.1  # relative
 
 
-@exercise_check("ex-08-early-stopping-l2",
+@function_check("ex-08-early-stopping-l2",
                 "two functions (factor(h, eta, tau), alpha(eta, tau))",
-                "def my_factor(h, eta, tau):\n"
-                "    raise NotImplementedError  # edit: w_i(τ) / w_i* along an eigenvalue h\n"
-                "def my_alpha(eta, tau):\n"
-                "    raise NotImplementedError  # edit: the ℓ2 strength that matches τ steps\n"
-                "answer = (my_factor, my_alpha)")
-def early_stopping_l2(answer: object) -> str:
-    factor, alpha = as_tuple("the answer", answer, 2, "(factor, alpha)")
-    factor, alpha = as_function("factor", factor), as_function("alpha", alpha)
+                ("factor(h, eta, tau)", "w_i(τ) / w_i* along an eigenvalue h"),
+                ("alpha(eta, tau)", "the ℓ2 strength that matches τ steps"))
+def early_stopping_l2(factor: Callable[..., object], alpha: Callable[..., object]) -> str:
     for h, eta, tau in [(1.0, 0.5, 3), (0.0625, 0.5, 20), (2.0, 0.1, 7), (0.3, 1.0, 1)]:
         # gradient descent on J = h (w - 1)² / 2 from w = 0: its minimiser is w* = 1
         w = 0.0

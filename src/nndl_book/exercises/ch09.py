@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
-from nndl_book.exercises._core import Wrong, as_function, call_number, exercise_check, fmt
+from nndl_book.exercises._core import (
+    Wrong,
+    call_number,
+    finite_difference,
+    fmt,
+    function_check,
+)
 from nndl_book.maths.activations import sigmoid
 
 
-@exercise_check("ex-09-nielsen-std",
+@function_check("ex-09-nielsen-std",
                 "a function std_z(k): the standard deviation of z when k of the 1000 inputs are 1",
-                "def my_std_z(k):\n"
-                "    raise NotImplementedError"
-                "  # edit: std of z = Σ w_j x_j + b, k inputs equal to 1")
-def nielsen_std(answer: object) -> str:
-    fn = as_function("the answer", answer)
+                ("std_z(k)", "std of z = Σ w_j x_j + b, k inputs equal to 1"))
+def nielsen_std(fn: Callable[..., object]) -> str:
     for k in (500, 0, 1000, 250, 37):
         variance = k / 1000 + 1.0  # k weights of variance 1/1000 and a bias of variance 1
         got = call_number("std_z", fn, k)
@@ -32,19 +36,11 @@ def nielsen_std(answer: object) -> str:
     return "your standard deviation is right for k = 0, 37, 250, 500 and 1000"
 
 
-def _sigmoid_slope_at_zero() -> float:
-    h = 1e-6
-    return float((sigmoid(np.array(h)) - sigmoid(np.array(-h))) / (2 * h))
-
-
-@exercise_check("ex-09-xavier-sigmoid",
+@function_check("ex-09-xavier-sigmoid",
                 "a function variance(n_in, n_out): the weight variance for logistic units",
-                "def my_variance(n_in, n_out):\n"
-                "    raise NotImplementedError"
-                "  # edit: Var(w) of Xavier's rule for the logistic function")
-def xavier_sigmoid(answer: object) -> str:
-    fn = as_function("the answer", answer)
-    slope = _sigmoid_slope_at_zero()
+                ("variance(n_in, n_out)", "Var(w) of Xavier's rule for the logistic function"))
+def xavier_sigmoid(fn: Callable[..., object]) -> str:
+    slope = float(finite_difference(sigmoid, np.array(0.0), h=1e-6))
     for n_in, n_out in [(100, 100), (784, 100), (10, 1), (3, 50)]:
         # forwards n_in Var(w) slope² = 1, backwards n_out Var(w) slope² = 1: Xavier's
         # compromise between the two

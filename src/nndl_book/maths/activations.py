@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nndl_book._validate import as_array, check_choice, check_number, check_positive
+from nndl_book._validate import (
+    LOOKUP_RAISES,
+    as_array,
+    check_number,
+    check_positive,
+    fill_doc,
+    lookup,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -102,17 +109,7 @@ def _finite(name: str, value: object) -> float:
 
 @_elementwise
 def identity(x: ArrayLike) -> np.ndarray:
-    r"""Identity :math:`f(x) = x`.
-
-    Parameters
-    ----------
-    x : array_like, any shape
-
-    Returns
-    -------
-    numpy.ndarray
-        Same shape as ``x``, float64.
-    """
+    r"""Identity :math:`f(x) = x`. Same shape as ``x``, float64 (a copy)."""
     return x.copy()
 
 
@@ -129,14 +126,7 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     Computed as :math:`1/(1+e^{-|x|})` for :math:`x \ge 0` and :math:`e^{-|x|}/(1+e^{-|x|})`
     otherwise, so ``exp`` never overflows.
 
-    Parameters
-    ----------
-    x : array_like, any shape
-
-    Returns
-    -------
-    numpy.ndarray
-        Same shape as ``x``, values in :math:`[0, 1]`.
+    Same shape as ``x``, values in :math:`[0, 1]`.
     """
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -528,14 +518,10 @@ ACTIVATIONS: dict[str, ActivationFunction] = {
 """The activations by name; see :class:`ActivationFunction`."""
 
 
+@fill_doc(raises=LOOKUP_RAISES)
 def get_activation(name: str) -> ActivationFunction:
-    """Return the :class:`ActivationFunction` called ``name``.
+    """Return the :class:`ActivationFunction` called ``name`` (a key of :data:`ACTIVATIONS`).
 
-    Raises
-    ------
-    TypeError
-        If ``name`` is not a string.
-    ValueError
-        If ``name`` is not a key of :data:`ACTIVATIONS`; the message lists the valid names.
+    {raises}
     """
-    return ACTIVATIONS[check_choice("activation", name, ACTIVATIONS)]
+    return lookup("activation", name, ACTIVATIONS)

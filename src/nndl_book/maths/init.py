@@ -28,7 +28,15 @@ from numbers import Integral
 
 import numpy as np
 
-from nndl_book._validate import check_choice, check_int, check_number, check_positive, make_rng
+from nndl_book._validate import (
+    LOOKUP_RAISES,
+    check_int,
+    check_number,
+    check_positive,
+    fill_doc,
+    lookup,
+    make_rng,
+)
 
 __all__ = [
     "INITIALISERS",
@@ -235,17 +243,13 @@ INITIALISERS: dict[str, Callable[..., np.ndarray]] = {
 _DETERMINISTIC = frozenset({"zeros", "constant"})
 
 
+@fill_doc(raises=LOOKUP_RAISES)
 def get_initialiser(name: str) -> Callable[..., np.ndarray]:
     """Return the initialiser called ``name`` (a key of :data:`INITIALISERS`).
 
-    Raises
-    ------
-    TypeError
-        If ``name`` is not a string.
-    ValueError
-        If ``name`` is unknown; the message lists the valid names.
+    {raises}
     """
-    return INITIALISERS[check_choice("initialiser", name, INITIALISERS)]
+    return lookup("initialiser", name, INITIALISERS)
 
 
 def initialise(

@@ -19,7 +19,16 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nndl_book._validate import as_array, check_choice, check_int, check_positive, check_shape
+from nndl_book._validate import (
+    LOOKUP_RAISES,
+    as_array,
+    check_choice,
+    check_int,
+    check_positive,
+    check_shape,
+    fill_doc,
+    lookup,
+)
 
 __all__ = [
     "BCE_EPS",
@@ -186,7 +195,7 @@ def mean_loss_and_grad(name: str) -> Callable[[np.ndarray, np.ndarray], tuple[fl
     The returned ``loss_and_grad(prediction, target)`` checks nothing: give it float64 arrays
     as the public loss would accept them (``cross_entropy``: int labels of shape (n,)).
     """
-    kernel = KERNELS[check_choice("loss", name, KERNELS)]
+    kernel = lookup("loss", name, KERNELS)
     if name == "cross_entropy":  # the mean over the n rows, as the public function
         return lambda z, t: kernel(z, t, 1.0 / z.shape[0])
     return lambda p, t: kernel(p, t, 1.0 / p.size)
@@ -513,14 +522,10 @@ LOSSES: dict[str, tuple[LossFn, GradFn]] = {
 """Loss name to ``(loss, gradient)``; both take ``(prediction, target, reduction="mean")``."""
 
 
+@fill_doc(raises=LOOKUP_RAISES)
 def get_loss(name: str) -> tuple[LossFn, GradFn]:
     """Return ``(loss_fn, grad_fn)`` for ``name``, a key of :data:`LOSSES`.
 
-    Raises
-    ------
-    TypeError
-        If ``name`` is not a string.
-    ValueError
-        If ``name`` is unknown; the message lists the valid names.
+    {raises}
     """
-    return LOSSES[check_choice("loss", name, LOSSES)]
+    return lookup("loss", name, LOSSES)
