@@ -731,8 +731,8 @@ for patience in (3, 10, 30):
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below ((best test accuracy on average, true accuracy of every
-# guesser)), then run it.
+# **Your turn.** Edit the cell below (a pair: the best test accuracy on average, the true accuracy
+# of every guesser), then run it.
 
 # %%
 from nndl_book.exercises import check, quiz

@@ -1078,7 +1078,9 @@ print("saddle-free Newton:", saddle_free_newton_path(saddle, saddle.start)[:4].t
 # A blog overview of network basics describes AdaGrad as dividing the step by "the sum of the
 # parameter's gradients". Taken literally, with the signed sum $S_t = \mathbf g_1 + \dots +
 # \mathbf g_t$ in place of AdaGrad's $\sqrt{G_t}$, on the quadratic at AdaGrad's tuned rate,
-# counting the steps that go uphill (along $+\mathbf g$ in some coordinate):
+# counting the steps that go uphill (along $+\mathbf g$ in some coordinate). Then, for a blog
+# answer's claim about negative momentum, $\mu = -0.5$ on the same quadratic: a long run from
+# the usual start, and a run that starts at the minimum with zero velocity:
 
 # %%
 def adagrad_signed_sum(w, g, state, t, lr, eps=1e-10):
@@ -1157,9 +1159,10 @@ quiz("07")
 # - On a quadratic, gradient descent converges if and only if $\alpha < 2/\lambda_{\max}$, and
 #   its speed is limited by the condition number $\lambda_{\max}/\lambda_{\min}$.
 # - Momentum, $\mathbf v \leftarrow \mu\mathbf v + \mathbf g$, $\theta \leftarrow \theta - \alpha\mathbf v$,
-#   accumulates consistent gradient components and damps oscillating ones; $\mu$ must lie in
-#   $[0, 1)$: the momentum step's determinant is $\mu$, so $\mu > 1$ diverges and $\mu < 0$
-#   alternates. Nesterov takes the gradient at the look-ahead point.
+#   accumulates consistent gradient components and damps oscillating ones. Useful values of
+#   $\mu$ lie in $[0, 1)$: the momentum step's determinant is $\mu$, so $\mu > 1$ diverges,
+#   and $\mu < 0$ makes the steps alternate and the descent slower than without momentum
+#   ($\mu < -1$ diverges). Nesterov takes the gradient at the look-ahead point.
 # - AdaGrad, RMSProp and Adam scale each parameter's step by its recent gradient magnitude;
 #   Adam adds momentum and bias corrections for the zero start of its averages.
 # - Newton's method and BFGS need far fewer steps, but Newton's costs $O(n^2)$ memory and

@@ -1077,8 +1077,8 @@ glue("dropout_ratio", f"{ratio:.1f}", display=False)
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (two functions (factor(h, eta, tau), alpha(eta, tau))), then
-# run it.
+# **Your turn.** Edit the cell below (two functions, factor(h, eta, tau) and alpha(eta, tau)),
+# then run it.
 
 # %%
 from nndl_book.exercises import check, quiz

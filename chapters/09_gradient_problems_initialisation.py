@@ -184,7 +184,7 @@ print("same norms to 12 digits: nndl_book", np.allclose(stats.grad_norms, ours, 
 # $W^{(2)\top}\boldsymbol\delta^{(2)}$ are 0 because $W^{(2)} = 0$. Only the output bias can
 # move. (More generally, units that start equal get equal gradients and stay equal; that
 # argument has its home in {ref}`sec-symmetry-breaking`.) Here is the failure in torch: a 2-16-1 tanh network trained on the two moons from zeros and from
-# Xavier weights, with the same optimiser and number of steps.
+# Xavier weights, with the same optimizer and number of steps.
 
 # %%
 def train_moons(model, lr=1.0, epochs=200):
@@ -1212,8 +1212,10 @@ glue("relu_small_std10", f"{relu_small[9]['std']:.0e}", display=False)
 #   deviation 0.5, $z$ mean about 0 and standard deviation about 1.2), and need not: the aim
 #   is a net input of order 1, where the sigmoid is not saturated.
 # - **"Vanishing gradients come from depth and the sigmoid."** A blog overview of network
-#   basics names too many layers and the sigmoid as the causes, and replacing the sigmoid as
-#   the cure. The scale of the weights is a cause of its own: with ReLU units and
+#   basics names too many layers and the sigmoid as the causes (large initial weights appear
+#   only as a cause of *exploding* gradients), and lists other activations, batch
+#   normalisation, pre-training and residual connections as remedies. The scale of the weights
+#   is a cause of vanishing gradients too: with ReLU units and
 #   $\mathcal N(0, 0.01^2)$ weights the signal of the ten-layer stack shrinks to a standard
 #   deviation of {glue:text}`relu_small_std10` by layer 10 (printed), and every weight
 #   gradient, $\boldsymbol\delta^{(l)}\mathbf a^{(l-1)\top}$, shrinks with it. Xavier and He

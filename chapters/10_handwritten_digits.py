@@ -229,15 +229,19 @@ glue("rest_z", float(abs(rest_mean / rest_se)), display=False)
 #
 # ### Overfit a tiny batch
 #
-# A network with 4,810 parameters must be able to memorise 20 images. If it cannot drive the
-# loss on them to nearly zero (no regularisation, enough steps), something is broken: a wrong
-# loss, a learning rate far off, gradients that do not reach the weights.
+# The 64-64-10 network has {glue:text}`n_params_mlp` parameters (printed below), so it must be
+# able to memorise 20 images. If it cannot drive the loss on them to nearly zero (no
+# regularisation, enough steps), something is broken: a wrong loss, a learning rate far off,
+# gradients that do not reach the weights.
 
 # %%
 tiny = (Z_train[:20], y_train[:20])
 net_tiny = build_mlp([D, H, 10], "relu", seed=0)
 tiny_runner = Runner(net_tiny, nn.CrossEntropyLoss(), torch.optim.Adam(net_tiny.parameters(), lr=0.01))
 h_tiny = tiny_runner.fit(tiny, epochs=60, progress=False)
+n_params_mlp = sum(p.numel() for p in net_tiny.parameters())
+print(f"parameters of the {D}-{H}-10 network: {n_params_mlp}")
+glue("n_params_mlp", f"{n_params_mlp:,}", display=False)
 for step in (1, 5, 10, 30, 60):
     print(f"step {step:3d}: loss {h_tiny.train_loss[step - 1]:.2e}, "
           f"accuracy {h_tiny.train_metric[step - 1]:.2f}")
@@ -297,7 +301,7 @@ for lr in (1e-4, 1e-3, 1e-2):
 #
 # - **Softmax regression** (NNDL §3.3): one linear layer, $\mathbf z = W\mathbf x + \mathbf b$,
 #   64 × 10 weights and 10 biases. Its decision boundaries are hyperplanes.
-# - **A 64-64-10 ReLU network**: one hidden layer, 4,810 parameters.
+# - **A 64-64-10 ReLU network**: one hidden layer, {glue:text}`n_params_mlp` parameters.
 
 # %%
 def train(net: nn.Module, *, lr: float = 1e-3, epochs: int = 200, patience: int = 10,
@@ -481,7 +485,7 @@ fig
 # | constant | $\eta_0$ |
 # | step decay | $\eta_0\,\gamma^{\lfloor t/s \rfloor}$ (multiply by $\gamma$ every $s$ steps) |
 # | cosine {footcite}`loshchilov2017sgdr` | $\tfrac12\eta_0\,\big(1 + \cos(\pi t / T)\big)$ |
-# | linear warm-up, then linear decay {footcite}`goyal2017accurate` | $\eta_0 \min\!\big(\tfrac{t}{w}, \tfrac{T - t}{T - w}\big)$ (after a start at $0.01\,\eta_0$) |
+# | linear warm-up, then linear decay {footcite}`goyal2017accurate` | $\eta_0\,\big(0.01 + 0.99\,\tfrac{t}{w}\big)$ for $t < w$, then $\eta_0\,\tfrac{T - t}{T - w}$ |
 #
 # Warm-up starts with small steps while the first gradients, computed at random weights, are
 # large and unreliable (and while Adam's moment estimates are still built from few steps).
@@ -652,8 +656,8 @@ fig
 # %% [markdown]
 # The loss falls fastest at a learning rate of about {glue:text}`rt_steepest:.3f` and the
 # smoothed loss is lowest near {glue:text}`rt_lowest:.2f`; after that the steps are too large
-# and the test stops when the loss passes four times its initial value. The
-# $\eta_0 = 0.05$ used for the schedules above sits at the steepest point, a common choice
+# and the test stops when the loss passes $4 \ln 10$, four times the loss at initialisation.
+# The $\eta_0 = 0.05$ used for the schedules above sits at the steepest point, a common choice
 # for a constant or initial rate. Smith himself reads the test differently, for his cyclical
 # schedules: the rate where the loss starts to fall and the rate where it stops falling are
 # the lower and upper bounds between which the rate oscillates. The point of lowest loss is
@@ -1040,16 +1044,23 @@ print(f"leaky statistics: dev accuracy {dev_leak:.4f}, test accuracy {test_leak:
 print(f"training statistics (above): test accuracy {results['softmax regression']:.4f}")
 print(f"largest change of a pixel's mean: {np.abs(leaky.mean - mean).max():.3f}, "
       f"of a standard deviation: {np.abs(leaky.scale - scale).max():.3f}")
+fitted_standardise = 2 * D  # a mean and a standard deviation per pixel
+fitted_whiten = D + D * (D + 1) // 2  # a mean per pixel and the symmetric covariance matrix
+print(f"numbers fitted to the data: standardisation {fitted_standardise}, "
+      f"whitening {fitted_whiten}")
+glue("fitted_standardise", fitted_standardise, display=False)
+glue("fitted_whiten", f"{fitted_whiten:,}", display=False)
 
 # %% [markdown]
-# With 1,797 images the statistics of all data and of the training part differ a little (last
+# With 1,797 images the statistics of all data and of the training part differ a little (third
 # line), and the accuracies are hardly affected (here the test accuracy comes out the same):
 # a difference of a few test images would say nothing either way.
 # The mistake is one of principle:
 # the test set is meant to stand for images nobody has seen, and a model whose preprocessing
 # was fitted with them has seen a summary of them. With few test images, or a preprocessing
-# step with more parameters (a whitening matrix has 2,016 of them), the leak grows, and nothing
-# in the reported score warns about it.
+# step fitted with more numbers (whitening needs {glue:text}`fitted_whiten`, standardisation
+# {glue:text}`fitted_standardise`; last line), the leak grows, and nothing in the reported
+# score warns about it.
 #
 # ```{solution-end}
 # ```
