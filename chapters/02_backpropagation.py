@@ -706,9 +706,10 @@ print(f"largest difference from the Jacobian: forward {(J_forward - J_exact).abs
 #
 # ## A network to check: 2-5-1 on the two moons
 #
-# The worked example has a single training example. From here on we use a network that looks more like a real
-# one: 2 inputs, 5 sigmoid hidden units and 1 sigmoid output, on 200 points of the two-moons
-# data, with the binary cross-entropy loss averaged over the batch. For a sigmoid output with
+# The worked example has a single training example. From here on we use a network that looks
+# more like a real one: 2 inputs, 5 sigmoid hidden units and 1 sigmoid output, on 200 points of
+# the two-moons data, with the binary cross-entropy loss averaged over the batch. Its weights are
+# random, drawn by the Xavier-uniform initialiser of {ref}`ch-initialisation`. For a sigmoid output with
 # cross-entropy, $\partial L/\partial a = \frac{1}{N}\frac{a-y}{a(1-a)}$ and the $a(1-a)$
 # cancels against $\sigma'$, so $\Delta^{(L)} = (A^{(L)} - Y)/N$.
 

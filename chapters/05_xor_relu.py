@@ -431,9 +431,10 @@ print("gradients agree with torch autograd to 1e-12:", largest < 1e-12)
 #
 # Now the experiment: seeds 0 to 99, three initialisers (Xavier uniform
 # {footcite}`glorot2010understanding`, He uniform {footcite}`he2015delving` and the standard
-# normal), two losses, three learning rates, 1000 epochs of full-batch gradient descent each.
-# A run *succeeds* if it classifies all four points correctly at the end. All runs of one loss
-# (three initialisers × three learning rates × 100 seeds) go into a single stack.
+# normal; {ref}`ch-initialisation` explains them), two losses, three learning rates, 1000
+# epochs of full-batch gradient descent each. A run *succeeds* if it classifies all four points
+# correctly at the end. All runs of one loss (three initialisers × three learning rates × 100
+# seeds) go into a single stack.
 
 # %%
 SEEDS = range(100)
