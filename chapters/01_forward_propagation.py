@@ -199,7 +199,7 @@ print("same outputs:", np.allclose(W_collapsed @ X, y_hat))
 # %% [markdown]
 # However many linear layers we stack, the network can only draw a straight decision line
 # through the input plane. That is why every hidden layer applies a nonlinear activation
-# function; chapter 5 shows the classic consequence, that a linear network cannot compute XOR.
+# function; {ref}`ch-xor` shows the classic consequence, that a linear network cannot compute XOR.
 #
 # ## Forward propagation in general
 #
@@ -480,7 +480,7 @@ plot_curves(approximations, xlabel="input $x$", ylabel="output",
 # The error comes from the flat steps: within a piece the staircase stays level while the
 # target keeps changing. The theorem guarantees that such weights *exist*; it says nothing about how many
 # units are needed in general or whether gradient descent will find them. Finding weights is the
-# subject of the next chapters; chapter 5 shows how hard it can be even for four points.
+# subject of the next chapters; {ref}`ch-xor` shows how hard it can be even for four points.
 
 # %% [markdown]
 # ## Explore: what one neuron computes
@@ -630,8 +630,8 @@ check("ex-01-nndl-4-5", my_n_parameters)
 # ```
 #
 # The first hidden layer has $(M_0 + 1)\,N/L$ parameters, each of the other $L-1$ hidden layers
-# $(N/L + 1)\,N/L$, and the output $N/L + 1$. Adding up (the $(L-1)N/L$ and $N/L$ bias terms
-# sum to $N$):
+# $(N/L + 1)\,N/L$, and the output $N/L + 1$. Adding up (the $(L-1)N/L$ biases of layers 2 to
+# $L$ and the $N/L$ output weights sum to $N$):
 #
 # $$ P(L) = \frac{(M_0+1)N}{L} + \frac{(L-1)N^2}{L^2} + N + 1 . $$
 #

@@ -706,9 +706,10 @@ print(f"largest difference from the Jacobian: forward {(J_forward - J_exact).abs
 #
 # ## A network to check: 2-5-1 on the two moons
 #
-# The worked example has one input. From here on we use a network that looks more like a real
-# one: 2 inputs, 5 sigmoid hidden units and 1 sigmoid output, on 200 points of the two-moons
-# data, with the binary cross-entropy loss averaged over the batch. For a sigmoid output with
+# The worked example has a single training example. From here on we use a network that looks
+# more like a real one: 2 inputs, 5 sigmoid hidden units and 1 sigmoid output, on 200 points of
+# the two-moons data, with the binary cross-entropy loss averaged over the batch. Its weights are
+# random, drawn by the Xavier-uniform initialiser of {ref}`ch-initialisation`. For a sigmoid output with
 # cross-entropy, $\partial L/\partial a = \frac{1}{N}\frac{a-y}{a(1-a)}$ and the $a(1-a)$
 # cancels against $\sigma'$, so $\Delta^{(L)} = (A^{(L)} - Y)/N$.
 
@@ -1243,8 +1244,8 @@ print("autograd agrees:", np.allclose(tW.grad, G_ex3 @ X_ex3.T),
 # $y = W^{(3)}W^{(2)}W^{(1)}\mathbf x$ and $L = \frac12(y - t)^2$, and writes the gradient of the
 # first layer as the transpose of the row vector $W^{(3)}W^{(2)}$ times the input (a
 # broadcasting product that amounts to the outer product $(W^{(3)}W^{(2)})^\top\mathbf x^\top$),
-# but its third entry is spelled $w^3_{11}w^2_{21} + w^3_{21}w^2_{32}$ instead of
-# $w^3_{11}w^2_{31} + w^3_{21}w^2_{32}$, and its matrix equation sets $\partial L/\partial W^{(1)}$
+# but in that matrix its third entry is spelled $w^3_{11}w^2_{21} + w^3_{21}w^2_{32}$ instead of
+# $w^3_{11}w^2_{31} + w^3_{21}w^2_{32}$ (the entry-by-entry derivatives before it have it right), and its matrix equation sets $\partial L/\partial W^{(1)}$
 # equal to $\partial y/\partial W^{(1)}$, without the factor $\partial L/\partial y$ (its
 # summary line writes $\partial L/\partial W^{(1)}$ where that factor belongs). Autograd decides (in the blog's notation $w^l_{jk}$ runs from unit $j$
 # to unit $k$, which is entry $(k, j)$ of our $W^{(l)}$):
@@ -1305,8 +1306,8 @@ for name, random, steps, X_run, Y_run in runs:
 #   comparison table differs from it by at most one unit of the last digit, apart from $e$);
 #   the slip is a sign: $(0.7401 - 0.12)^2 - (0.7729 - 0.95)^2$ prints 0.3532.
 # - **The gradient of the first layer** of a linear 2-3-2-1 network (a blog overview of network
-#   basics). Its third entry has $w^2_{21}$ where $w^2_{31}$ belongs, and its matrix equation
-#   drops the factor $\partial L/\partial y$. In the output above only the correct formula matches
+#   basics). In its matrix form the third entry has $w^2_{21}$ where $w^2_{31}$ belongs, and
+#   the matrix equation drops the factor $\partial L/\partial y$. In the output above only the correct formula matches
 #   autograd; the misspelt entry makes row 3 wrong and the missing factor every row.
 # - **Zero initialisation "gives about 50% accuracy, the model learns nothing"** (the NNDL
 #   practice chapter). Its listing trains for 5 steps, and after 5 steps at its learning rate
@@ -1351,8 +1352,9 @@ quiz("02")
 #   differentiation is exact but its expressions swell; reverse-mode automatic differentiation
 #   (backpropagation) is exact and costs about one extra pass. Finite differences remain the
 #   standard *check* of a backward pass.
-# - Equal initial weights make the hidden units identical forever (NNDL exercise 4-8); random
-#   initialisation breaks the symmetry.
+# - Equal initial weights make the hidden units identical forever in exact arithmetic (NNDL
+#   exercise 4-8); round-off in a matrix product can pull them apart, at a step nothing in
+#   the training controls. Random initialisation breaks the symmetry deliberately.
 #
 # ## References
 #

@@ -142,12 +142,14 @@ def d_tanh(z):
 
 
 # %% [markdown]
-# (`np.exp(-z)` overflows, with a warning, once $z < -709$; `nndl_book.maths.activations.sigmoid`
-# rearranges the formula so that it never does. The grid below stays far from that.) Evaluate on
-# a grid from −6 to 6 in steps of 0.01 that contains 0, ±1 and ±2 exactly:
+# (`np.exp(-z)` overflows, with a warning, once $-z$ exceeds the logarithm of the largest
+# float64, printed on the first line below; `nndl_book.maths.activations.sigmoid` rearranges the
+# formula so that it never does. The grid below stays far from that.) Evaluate on a grid from
+# −6 to 6 in steps of 0.01 that contains 0, ±1 and ±2 exactly:
 
 # %%
 z = np.arange(-600, 601) / 100
+print(f"np.exp(-z) overflows for z < -{np.log(np.finfo(np.float64).max):.2f}")
 print(f"sigma'(0) = {d_sigmoid(0.0):.4f}; largest sigma' on the grid {d_sigmoid(z).max():.4f}"
       f" at z = {z[np.argmax(d_sigmoid(z))]:.2f}")
 print(f"tanh'(0)  = {d_tanh(0.0):.4f}; largest tanh' on the grid  {d_tanh(z).max():.4f}")
@@ -662,8 +664,8 @@ for name, (c_np, c_t) in costs.items():
 # %% [markdown]
 # Read the ratio columns rather than the absolute times, which depend on the machine. The torch
 # column measures compiled kernels: there the piecewise-linear functions (ReLU, leaky ReLU, hard
-# tanh) are the cheapest, and the functions built on `exp`, `tanh` or `erf` cost several times
-# more. (Our torch hard logistic is three separate operations, each a pass over the array, so
+# tanh) are the cheapest, and the functions built on `exp`, `tanh` or `erf` cost more, some of
+# them several times as much. (Our torch hard logistic is three separate operations, each a pass over the array, so
 # it costs more than hard tanh.) The numpy column also measures our one-line implementations:
 # `np.where` computes both branches and allocates temporary arrays, and our GELU is far behind
 # only because numpy has no `erf`, so `np.vectorize` calls Python once per element. In a network

@@ -219,13 +219,13 @@ print("torch:           ", y_torch)
 # is the band between them. The dashed lines are where each hidden unit switches on.
 
 # %%
-CLASS_COLORS = (PALETTE[0], PALETTE[1])  # class 0 blue, class 1 vermillion, as in nndl_book.plots
+CLASS_COLOURS = (PALETTE[0], PALETTE[1])  # class 0 blue, class 1 vermillion, as in nndl_book.plots
 MARKERS = ("o", "s")
 
 
-def light(color, amount=0.75):
-    """``color`` mixed with white (``amount`` 1 gives white)."""
-    rgb = np.array(to_rgb(color))
+def light(colour, amount=0.75):
+    """``colour`` mixed with white (``amount`` 1 gives white)."""
+    rgb = np.array(to_rgb(colour))
     return tuple(rgb + (1 - rgb) * amount)
 
 
@@ -249,7 +249,7 @@ def xor_picture(b_h2=-1.0, v_h2=-2.0, frame=False):
     else:
         fig = Figure(figsize=(8.4, 3.6), layout="constrained")
     ax_in, ax_h = fig.subplots(1, 2)
-    fill = [light(c) for c in CLASS_COLORS]
+    fill = [light(c) for c in CLASS_COLOURS]
 
     g = np.linspace(-0.5, 1.5, 201)
     G1, G2 = np.meshgrid(g, g)
@@ -285,7 +285,7 @@ def xor_picture(b_h2=-1.0, v_h2=-2.0, frame=False):
 
     for k in (0, 1):
         for ax, pts in [(ax_in, X[y == k]), (ax_h, H4[y == k])]:
-            ax.scatter(pts[:, 0], pts[:, 1], s=70, color=CLASS_COLORS[k], marker=MARKERS[k],
+            ax.scatter(pts[:, 0], pts[:, 1], s=70, color=CLASS_COLOURS[k], marker=MARKERS[k],
                        edgecolors="white", linewidths=1, zorder=3, label=f"class {k}")
     ax_in.legend(loc="upper right", fontsize=8, framealpha=0.9)
     return fig, accuracy
@@ -431,9 +431,10 @@ print("gradients agree with torch autograd to 1e-12:", largest < 1e-12)
 #
 # Now the experiment: seeds 0 to 99, three initialisers (Xavier uniform
 # {footcite}`glorot2010understanding`, He uniform {footcite}`he2015delving` and the standard
-# normal), two losses, three learning rates, 1000 epochs of full-batch gradient descent each.
-# A run *succeeds* if it classifies all four points correctly at the end. All runs of one loss
-# (three initialisers × three learning rates × 100 seeds) go into a single stack.
+# normal; {ref}`ch-initialisation` explains them), two losses, three learning rates, 1000
+# epochs of full-batch gradient descent each. A run *succeeds* if it classifies all four points
+# correctly at the end. All runs of one loss (three initialisers × three learning rates × 100
+# seeds) go into a single stack.
 
 # %%
 SEEDS = range(100)
@@ -605,7 +606,7 @@ for ax, (cause, seed) in zip(fig_runs.subplots(1, 3), examples):
     plot_decision_boundary(net.forward, X, y, probability=False, resolution=120, ax=ax,
                            title=f"seed {seed}: {cause}")
     for k in (0, 1):  # the four points, larger than plot_decision_boundary draws them
-        ax.scatter(*X[y == k].T, s=70, color=CLASS_COLORS[k], marker=MARKERS[k],
+        ax.scatter(*X[y == k].T, s=70, color=CLASS_COLOURS[k], marker=MARKERS[k],
                    edgecolors="white", linewidths=1, zorder=4)
     ax.set_aspect("equal")
 fig_runs
