@@ -32,13 +32,14 @@ QUIZZES: dict[str, list[Question]] = {
     ],
     "02": [
         Q("A 2-5-1 sigmoid network starts with every weight and bias equal to 0. After training "
-          "by gradient descent, its five hidden units …",
+          "by gradient descent in exact arithmetic, its five hidden units …",
           options=("are still identical copies of each other",
                    "have become different features, as from random weights",
                    "still have all their weights exactly 0"),
           answer=0, exercise="ex-02-nndl-4-8",
           explanation="Equal units receive equal gradients and so equal updates: they stay equal, "
-                      "and the layer works like a single unit."),
+                      "and the layer works like a single unit (in floating point, round-off can "
+                      "split them at an uncontrolled step, as chapter 2 shows)."),
         Q("A network with tanh hidden units starts with all parameters 0. Which parameters get a "
           "non-zero gradient in the first backward pass?",
           options=("only the output bias", "all weights and biases", "none of them",
