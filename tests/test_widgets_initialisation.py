@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from nndl_book.engine.probes import INIT_SCHEMES, LayerStatistics, layer_statistics
 from nndl_book.maths.init import initialise
 from nndl_book.plots import figure_to_png
-from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
+from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES, Explorer
 from nndl_book.widgets.initialisation import draw_initialisation, initialisation_explorer
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -23,6 +23,11 @@ def frames_of(widget: w.Widget) -> list[w.VBox]:
     if isinstance(widget, w.Stack):
         return [f for child in widget.children for f in frames_of(child)]
     return [widget]
+
+
+@pytest.fixture(scope="module")
+def frames_explorer() -> Explorer:
+    return initialisation_explorer(mode="frames")
 
 
 # ------------------------------------------------------------------------------ statistics
@@ -152,8 +157,8 @@ def test_exploding_activations_get_a_symmetric_log_axis() -> None:
     assert fig.axes[0].get_yscale() == "linear"
 
 
-def test_frames_fit_the_budget() -> None:
-    ex = initialisation_explorer(mode="frames")
+def test_frames_fit_the_budget(frames_explorer: Explorer) -> None:
+    ex = frames_explorer
     frames = frames_of(ex.display_area)
     assert ex.frame_count == len(frames) == len(INIT_SCHEMES) * 3 == 12
     assert ex.page_weight <= DEFAULT_BUDGET_BYTES // 4
