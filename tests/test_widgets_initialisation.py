@@ -150,6 +150,15 @@ def test_draw_returns_a_figure_and_the_caption_numbers() -> None:
     assert float(relu_numbers["std of last layer"]) > 1e10
 
 
+def test_kept_statistics_still_check_the_arguments() -> None:
+    _, numbers = draw_initialisation("He", "relu", depth=3, width=10)
+    assert draw_initialisation("He", "relu", depth=3, width=10)[1] == numbers
+    with pytest.raises(TypeError, match="depth must be an integer"):
+        draw_initialisation("He", "relu", depth=3.0, width=10)
+    with pytest.raises(TypeError, match="depth must be an integer"):
+        draw_initialisation("He", "relu", depth=[3], width=10)
+
+
 def test_exploding_activations_get_a_symmetric_log_axis() -> None:
     fig, _ = draw_initialisation("N(0, 1)", "relu", depth=20)
     assert fig.axes[0].get_yscale() == "symlog"
