@@ -110,7 +110,9 @@ def fit_moons(
     -------
     (MLP, History)
         The trained network (it outputs logits) and its history, with the dev loss per epoch.
-        A run whose loss overflows stops there: ``history.diverged_at`` says when.
+        A run whose loss overflows stops there: ``history.diverged_at`` says when. Both are
+        new objects: changing them changes no later answer. The runs of the last
+        :data:`RUNS_KEPT` settings are kept (see the module docstring).
     """
     check_moons_setting(hidden, depth, activation, lr, epochs, seed, data_seed)
     setting = (hidden, depth, activation, float(lr), seed, data_seed)
