@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from nndl_book.engine.probes import INIT_SCHEMES, LayerStatistics, layer_statistics
 from nndl_book.maths.init import initialise
 from nndl_book.plots import figure_to_png
-from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
+from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES, Explorer
 from nndl_book.widgets.initialisation import draw_initialisation, initialisation_explorer
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -23,6 +23,11 @@ def frames_of(widget: w.Widget) -> list[w.VBox]:
     if isinstance(widget, w.Stack):
         return [f for child in widget.children for f in frames_of(child)]
     return [widget]
+
+
+@pytest.fixture(scope="module")
+def frames_explorer() -> Explorer:
+    return initialisation_explorer(mode="frames")
 
 
 # ------------------------------------------------------------------------------ statistics
@@ -145,6 +150,15 @@ def test_draw_returns_a_figure_and_the_caption_numbers() -> None:
     assert float(relu_numbers["std of last layer"]) > 1e10
 
 
+def test_kept_statistics_still_check_the_arguments() -> None:
+    _, numbers = draw_initialisation("He", "relu", depth=3, width=10)
+    assert draw_initialisation("He", "relu", depth=3, width=10)[1] == numbers
+    with pytest.raises(TypeError, match="depth must be an integer"):
+        draw_initialisation("He", "relu", depth=3.0, width=10)
+    with pytest.raises(TypeError, match="depth must be an integer"):
+        draw_initialisation("He", "relu", depth=[3], width=10)
+
+
 def test_exploding_activations_get_a_symmetric_log_axis() -> None:
     fig, _ = draw_initialisation("N(0, 1)", "relu", depth=20)
     assert fig.axes[0].get_yscale() == "symlog"
@@ -152,8 +166,8 @@ def test_exploding_activations_get_a_symmetric_log_axis() -> None:
     assert fig.axes[0].get_yscale() == "linear"
 
 
-def test_frames_fit_the_budget() -> None:
-    ex = initialisation_explorer(mode="frames")
+def test_frames_fit_the_budget(frames_explorer: Explorer) -> None:
+    ex = frames_explorer
     frames = frames_of(ex.display_area)
     assert ex.frame_count == len(frames) == len(INIT_SCHEMES) * 3 == 12
     assert ex.page_weight <= DEFAULT_BUDGET_BYTES // 4

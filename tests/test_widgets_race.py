@@ -8,7 +8,14 @@ import pytest
 from matplotlib.figure import Figure
 
 from nndl_book.engine.landscapes import get_landscape
-from nndl_book.engine.race import BASE_LR, OPTIMIZER_NAMES, STEPS, finish_step, race_path
+from nndl_book.engine.race import (
+    BASE_LR,
+    OPTIMIZER_NAMES,
+    STEPS,
+    finish_step,
+    race_path,
+    run_race,
+)
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
 from nndl_book.widgets.race import draw_race, optimizer_race
 
@@ -121,3 +128,20 @@ def test_live_mode_offers_every_optimizer_and_redraws():
     controls["momentum"].value = 1.1
     assert bytes(ex.image.value).startswith(PNG) and ex.image.value != first
     assert "momentum μ=1.1: diverged at step" in ex.caption.value
+
+
+def test_kept_runs_match_fresh_paths_and_momentum_reruns_only_its_optimizers() -> None:
+    first = run_race("quadratic", "all", 1.5, 0.5)
+    again = run_race("quadratic", "all", 1.5, 0.0)
+    for a, b in zip(first, again, strict=True):
+        if a.name in ("momentum", "nesterov"):
+            assert a is not b and a.label != b.label
+        else:
+            assert a is b  # kept: momentum does not change it
+        path, diverged_at = race_path("quadratic", b.name, b.lr, STEPS["quadratic"], 0.0)
+        np.testing.assert_array_equal(b.path, path)
+        assert b.diverged_at == diverged_at
+        with pytest.raises(ValueError, match="read-only"):
+            b.path[0, 0] = 1.0
+    single = run_race("quadratic", "adam", 1.5, 0.5)
+    assert [r.name for r in single] == ["sgd", "adam"] and single[1] is first[-1]

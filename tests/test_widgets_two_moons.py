@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from nndl_book.engine import MLP
+from nndl_book.engine.train import train
 from nndl_book.plots import figure_to_png
-from nndl_book.training.moons import moons_split
+from nndl_book.training.moons import fit_moons, moons_split
 from nndl_book.widgets import Control, Explorer
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
 from nndl_book.widgets.two_moons import draw_two_moons, two_moons_trainer
@@ -165,3 +167,33 @@ def test_the_seed_changes_the_run() -> None:
     _, a = draw_two_moons(hidden=5, activation="tanh", lr=1.0, epochs=100, seed=0)
     _, b = draw_two_moons(hidden=5, activation="tanh", lr=1.0, epochs=100, seed=1)
     assert a != b
+
+
+# --------------------------------------------------------------------------- kept runs
+
+
+def _trained_afresh(hidden: int, activation: str, lr: float, epochs: int) -> tuple:
+    (X, y), dev = moons_split(0)
+    init = "he_uniform" if activation == "relu" else "xavier_uniform"
+    model = MLP([2, hidden, 1], activation, init=init, rng=0)
+    return model, train(model, X, y, lr=lr, epochs=epochs, dev=dev)
+
+
+@pytest.mark.parametrize(("activation", "lr"), [("tanh", 1.0), ("relu", 1000.0)])
+def test_kept_runs_give_what_training_afresh_gives(activation: str, lr: float) -> None:
+    # longer, shorter, in between and again: each answer comes from a kept run or continues one
+    for epochs in (300, 30, 1000, 100, 2, 1000):
+        model, history = fit_moons(5, 1, activation, lr, epochs)
+        fresh_model, fresh_history = _trained_afresh(5, activation, lr, epochs)
+        assert history == fresh_history
+        for got, want in zip(model.parameters(), fresh_model.parameters(), strict=True):
+            np.testing.assert_array_equal(got, want)
+
+
+def test_a_kept_run_is_not_changed_by_its_caller() -> None:
+    model, history = fit_moons(3, 1, "tanh", 0.3, 50)
+    model.parameters()[0][...] = 0.0
+    history.train_loss.clear()
+    again_model, again_history = fit_moons(3, 1, "tanh", 0.3, 50)
+    assert again_history.epochs == 50
+    assert np.any(again_model.parameters()[0] != 0.0)

@@ -25,6 +25,7 @@ rates are set by hand so that every path can be followed in the window (gradient
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -218,28 +219,40 @@ def run_race(
     Returns
     -------
     list of RaceRun
-        In the order of ``OPTIMIZER_NAMES``.
+        In the order of ``OPTIMIZER_NAMES``. Runs are kept and shared between calls with the
+        same arguments: their paths are read-only.
     """
     landscape, optimizer, lr_factor, momentum, steps = check_race(
         landscape, optimizer, lr_factor, momentum, steps
     )
-    land = get_landscape(landscape)
     names = OPTIMIZER_NAMES if optimizer == "all" else tuple(dict.fromkeys(("sgd", optimizer)))
+    # momentum changes only the runs that use it: the others are keyed without it
+    return [_run(landscape, name, lr_factor, momentum if name in _WITH_MOMENTUM else None, steps)
+            for name in names]
+
+
+_WITH_MOMENTUM = ("momentum", "nesterov")
+
+
+@lru_cache(maxsize=512)
+def _run(landscape: str, name: str, lr_factor: float, momentum: float | None,
+         steps: int) -> RaceRun:
+    """One optimizer's run, kept: the race's controls come back to the same runs often (its
+    path is read-only, shared by every race that shows it)."""
+    land = get_landscape(landscape)
     goal = "escaped" if land.minimum is None else "finished"
-    runs = []
-    for name in names:
-        lr = BASE_LR[landscape][name] * lr_factor
-        path, diverged_at = race_path(land, name, lr, steps, momentum)
-        label = LABELS[name] + (f" μ={momentum:g}" if name in ("momentum", "nesterov") else "")
-        done = None if diverged_at is not None else finish_step(land, path)
-        if diverged_at is not None:
-            outcome = f"diverged at step {diverged_at}"
-        elif done is not None:
-            outcome = f"{goal} at step {done}"
-        elif land.minimum is not None:
-            gap = float(np.linalg.norm(path[-1] - land.minimum))
-            outcome = f"not in {steps} steps ({gap:.2g} away)"
-        else:
-            outcome = f"not in {steps} steps"
-        runs.append(RaceRun(name, label, lr, path, diverged_at, done, outcome))
-    return runs
+    lr = BASE_LR[landscape][name] * lr_factor
+    path, diverged_at = race_path(land, name, lr, steps, 0.0 if momentum is None else momentum)
+    path.setflags(write=False)
+    label = LABELS[name] + (f" μ={momentum:g}" if momentum is not None else "")
+    done = None if diverged_at is not None else finish_step(land, path)
+    if diverged_at is not None:
+        outcome = f"diverged at step {diverged_at}"
+    elif done is not None:
+        outcome = f"{goal} at step {done}"
+    elif land.minimum is not None:
+        gap = float(np.linalg.norm(path[-1] - land.minimum))
+        outcome = f"not in {steps} steps ({gap:.2g} away)"
+    else:
+        outcome = f"not in {steps} steps"
+    return RaceRun(name, label, lr, path, diverged_at, done, outcome)

@@ -4,10 +4,19 @@
 :func:`fit_moons` trains an MLP of the numpy engine on it by full-batch gradient descent
 (:func:`nndl_book.engine.train.train`, logits and binary cross-entropy). The explorer
 :func:`nndl_book.widgets.two_moons.two_moons_trainer` draws what these return.
+
+An explorer asks for the same setting at several epoch counts (its ``epochs`` control), so
+:func:`fit_moons` keeps, for the last few settings, the network after every epoch count asked for
+and the history of the longest run. A count asked for again costs a copy; a new count continues
+training from the nearest shorter run (gradient descent keeps no state besides the weights, so
+300 epochs and then 700 more give the same numbers as 1000 at once).
 """
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -22,6 +31,8 @@ __all__ = ["HIDDEN_ACTIVATIONS", "check_moons_setting", "fit_moons", "moons_spli
 #: Hidden activations the trainer offers (names of ``nndl_book.maths.activations``).
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
 _HE_INIT = ("relu", "leaky_relu", "elu", "gelu")
+#: Settings whose runs :func:`fit_moons` keeps (least recently used dropped first).
+RUNS_KEPT = 16
 
 
 @lru_cache(maxsize=4)
@@ -99,12 +110,79 @@ def fit_moons(
     -------
     (MLP, History)
         The trained network (it outputs logits) and its history, with the dev loss per epoch.
-        A run whose loss overflows stops there: ``history.diverged_at`` says when.
+        A run whose loss overflows stops there: ``history.diverged_at`` says when. Both are
+        new objects: changing them changes no later answer. The runs of the last
+        :data:`RUNS_KEPT` settings are kept (see the module docstring).
     """
     check_moons_setting(hidden, depth, activation, lr, epochs, seed, data_seed)
-    (X, y), (X_dev, y_dev) = moons_split(data_seed)
+    setting = (hidden, depth, activation, float(lr), seed, data_seed)
+    run = _RUNS.pop(setting, None) or _start(*setting)
+    _RUNS[setting] = run  # most recently used last
+    while len(_RUNS) > RUNS_KEPT:
+        _RUNS.popitem(last=False)
+    return run.at(epochs)
+
+
+@dataclass
+class _Run:
+    """One setting's training: the networks after the epoch counts asked for, and the history
+    of the longest run (each shorter history is its first epochs)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    dev: tuple[np.ndarray, np.ndarray]
+    lr: float
+    models: dict[int, MLP] = field(default_factory=dict)
+    history: History = field(default_factory=History)
+
+    def at(self, epochs: int) -> tuple[MLP, History]:
+        """Copies of the network after ``epochs`` epochs and of its history."""
+        if epochs not in self.models:
+            start = max(e for e in self.models if e < epochs)
+            model = copy.deepcopy(self.models[start])
+            done = min(start, self.history.epochs)
+            if not self.history.diverged or self.history.diverged_at > start:
+                more = train(model, self.X, self.y, lr=self.lr, epochs=epochs - done,
+                             dev=self.dev)
+                if done + more.epochs + (more.diverged_at is not None) > _reach(self.history):
+                    self.history = _joined(_head(self.history, done), more)
+            self.models[epochs] = model
+        return copy.deepcopy(self.models[epochs]), _head(self.history, epochs)
+
+
+_RUNS: OrderedDict[tuple, _Run] = OrderedDict()
+
+
+def _start(hidden: int, depth: int, activation: str, lr: float, seed: int,
+           data_seed: int) -> _Run:
+    (X, y), dev = moons_split(data_seed)
     sizes = [2] + [hidden] * depth + [1]
     init = "he_uniform" if activation in _HE_INIT else "xavier_uniform"
-    model = MLP(sizes, activation, init=init, rng=seed)
-    history = train(model, X, y, lr=lr, epochs=epochs, dev=(X_dev, y_dev))
-    return model, history
+    return _Run(X, y, dev, lr, models={0: MLP(sizes, activation, init=init, rng=seed)})
+
+
+def _reach(history: History) -> int:
+    """Epochs a history accounts for: completed ones, and the one that diverged."""
+    return history.epochs + (history.diverged_at is not None)
+
+
+def _head(history: History, epochs: int) -> History:
+    """The history of the first ``epochs`` epochs of a run (a new object)."""
+    head = History(metric_name=history.metric_name)
+    for e in range(min(epochs, history.epochs)):
+        head.record(history.train_loss[e], history.train_metric[e], history.dev_loss[e],
+                    history.dev_metric[e])
+    if history.diverged_at is not None and history.diverged_at <= epochs:
+        head.diverged_at = history.diverged_at
+    return head
+
+
+def _joined(first: History, then: History) -> History:
+    """``first`` followed by ``then``, as if recorded in one run."""
+    joined = _head(first, first.epochs)
+    for e in range(then.epochs):
+        joined.record(then.train_loss[e], then.train_metric[e], then.dev_loss[e],
+                      then.dev_metric[e])
+    if then.diverged_at is not None:
+        joined.diverged_at = first.epochs + then.diverged_at
+    return joined
