@@ -69,9 +69,19 @@ def check_lab(repo: Path, env: dict, tmp: Path) -> None:
         server.stop()
 
 
+def check_student(repo: Path, env: dict, tmp: Path) -> None:
+    run("make student", cwd=repo, env=env, shell=True, timeout=600)
+    chapters = sorted(p.stem for p in (repo / "book" / "chapters").glob("*.ipynb"))
+    written = sorted(p.stem for p in (repo / "book" / "student").glob("*.ipynb"))
+    assert chapters and written == chapters, (chapters, written)
+    for stem in written:
+        text = (repo / "book" / "student" / f"{stem}.ipynb").read_text(encoding="utf-8")
+        assert "solution-start" not in text, f"{stem}: a solution survived in the student edition"
+
+
 #: How each README command is checked.
 HOW = {"make book": check_book, "make test": check_test, "make serve": check_serve,
-       "make lab": check_lab}
+       "make lab": check_lab, "make student": check_student}
 
 
 def test_every_readme_command_runs_in_a_fresh_copy(tmp_path: Path) -> None:
