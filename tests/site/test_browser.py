@@ -3,7 +3,9 @@
 Each page is served from 127.0.0.1 and must load with no failed request, no request to another
 host, no console error; it must name an icon that loads (else browsers ask for /favicon.ico);
 every formula must be typeset by MathJax and every widget rendered. On every explorer, each
-control is moved and the picture must change to the frame drawn for the control's new value.
+control is moved and the picture must change to the frame drawn for the control's new value. On
+every chapter page with a self-test quiz, each question is answered wrongly, then rightly
+(quiz_page.py), and the page must say so.
 
 There is one test per page, so `pytest -n 2` checks two pages at a time. Every wait is for an
 event or a condition in the page (load, MathJax's startup promise, widgets rendered, the frame
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from quiz_page import answer_quiz, quiz_chapter
 
 # A page that sends the reader on to another (the site's index.html).
 REDIRECT = re.compile(r'<meta\s+http-equiv="refresh"', re.IGNORECASE)
@@ -280,6 +283,9 @@ def test_page_offline(browser: Browser, server: str, site_dir: Path, page_path: 
         issues += icon_problems(page)
         if declares_explorer(html):
             assert operate_explorers(page, rel) > 0, f"{rel}: its explorers did not render"
+        chapter = quiz_chapter(rel)
+        if chapter is not None:
+            issues += answer_quiz(page, chapter)
     finally:
         page.close()
     issues += log.problems()
