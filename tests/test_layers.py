@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "nndl_book"
 # Lowest first. A module may import from its own layer or a lower one.
 LAYERS = {
     "nndl_book._validate": 0,
+    "nndl_book._atomic": 0,
     "nndl_book.history": 0,
     "nndl_book.maths": 1,
     "nndl_book.engine": 2,

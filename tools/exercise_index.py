@@ -22,14 +22,14 @@ question (the chapter's self-test), both, or neither.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import jupytext
 import yaml
+
+from nndl_book._atomic import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "book" / "appendix" / "exercises.md"
@@ -154,17 +154,8 @@ def render(exercises: list[dict[str, str]],
 
 
 def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(path) as f:
+        f.write(text)
 
 
 def main() -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+
+from nndl_book._atomic import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGO = ROOT / "book" / "logo.svg"
@@ -67,12 +68,8 @@ def main() -> int:
                   "run `.venv/bin/python tools/favicon.py`", file=sys.stderr)
             return 1
         return 0
-    tmp = ICON.with_suffix(".ico.tmp")
-    with open(tmp, "wb") as out:
+    with atomic_write(ICON, "wb") as out:
         out.write(icon)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, ICON)
     print(f"wrote {ICON.relative_to(ROOT)} ({len(icon)} bytes)")
     return 0
 

@@ -30,6 +30,8 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from nndl_book._atomic import atomic_write
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "chapters"
 NOTEBOOKS = ROOT / "book" / "chapters"
@@ -73,9 +75,8 @@ def pin(sources: list[Path]) -> int:
                      f"matching {INSTALL_REF.pattern}")
         new = INSTALL_REF.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + tag, text)
         if new != text:
-            tmp = source.with_suffix(".py.tmp")
-            tmp.write_text(new)
-            os.replace(tmp, source)
+            with atomic_write(source) as f:
+                f.write(new)
             changed += 1
             print(f"pinned {source.relative_to(ROOT)} to {tag}")
     return changed
@@ -138,9 +139,8 @@ def execute(source: Path) -> float:
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
     target = notebook_for(source)
-    tmp = target.with_suffix(".ipynb.tmp")
-    nbformat.write(nb, tmp)
-    os.replace(tmp, target)
+    with atomic_write(target) as f:
+        nbformat.write(nb, f)
     return elapsed
 
 

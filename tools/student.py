@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
+
+from nndl_book._atomic import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "book" / "chapters"
@@ -92,17 +92,8 @@ def student_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
     """Write ``nb`` to ``path`` through a temporary file in the same folder and os.replace."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            nbformat.write(nb, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(path) as f:
+        nbformat.write(nb, f)
 
 
 def build(names: list[str] | None = None, source: Path = NOTEBOOKS,

@@ -22,12 +22,12 @@ chapter for a label with no registered check, is an error in both modes.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
+
+from nndl_book._atomic import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "chapters"
@@ -136,17 +136,8 @@ def missing_cells(text: str, chapter: str, checks: dict) -> list[str]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(path) as f:
+        f.write(text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,11 +11,9 @@ of dimensions ``d``, then ``d`` big-endian 32-bit sizes, then the data in C orde
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import os
-import tempfile
 import urllib.request
 import zlib
 from pathlib import Path
@@ -23,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from nndl_book import _validate as v
+from nndl_book._atomic import atomic_write
 
 __all__ = ["MNIST_FILES", "MNIST_URL", "default_cache_dir", "load_mnist", "read_idx"]
 
@@ -112,26 +111,16 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
 def _download(url: str, target: Path, md5: str) -> None:
     """Fetch ``url`` into ``target`` atomically, only if its MD5 checksum is ``md5``."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        digest = hashlib.md5(usedforsecurity=False)
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
-            for block in iter(lambda: response.read(_CHUNK), b""):
-                digest.update(block)
-                out.write(block)
-            out.flush()
-            os.fsync(out.fileno())
-        if digest.hexdigest() != md5:
+    digest = hashlib.md5(usedforsecurity=False)
+    with atomic_write(target, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
+        for block in iter(lambda: response.read(_CHUNK), b""):
+            digest.update(block)
+            out.write(block)
+        if digest.hexdigest() != md5:  # raised inside the block: nothing replaces the target
             raise ValueError(
                 f"{target.name} downloaded from {url} has MD5 {digest.hexdigest()}, expected "
                 f"{md5}: the download is corrupted or truncated (nothing was kept)"
             )
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)
-        raise
 
 
 def _fetch(part: str, files: dict, cache: Path, base_url: str, download: bool) -> np.ndarray:

@@ -18,13 +18,13 @@ changed weight; :func:`read` recomputes the digest and refuses such a file.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import tempfile
 from typing import Any
 
 import torch
+
+from nndl_book._atomic import atomic_write
 
 __all__ = ["KEYS", "digest", "optimizer_mismatch", "read", "signature_diff", "write"]
 
@@ -67,21 +67,8 @@ def write(path: str, checkpoint: dict) -> None:
     moved into place with ``os.replace``, so ``path`` is never left half-written.
     """
     checkpoint = {**checkpoint, "digest": digest(checkpoint)}
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(checkpoint, f)
-            f.flush()
-            os.fsync(f.fileno())
-        # mkstemp makes the file private (0o600); give it the usual permissions instead
-        mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)
-        raise
+    with atomic_write(os.path.abspath(path), "wb") as f:
+        torch.save(checkpoint, f)
 
 
 def read(path: str) -> dict:
