@@ -3,12 +3,20 @@
 - Removes sphinx-thebe's scripts and stylesheet from every page. The book launches chapters in
   Binder and Colab instead of running code in the page, and sphinx-thebe (always loaded by
   Jupyter Book 1) declares its settings twice per page, which browsers report as an error.
+- Lets ``{glue:text}`key``` work in a translated paragraph. Sphinx parses a translation as a
+  document of its own, without the notebook whose outputs the key names, so myst-nb's role
+  cannot find the value there; in that case the role names the page's own notebook explicitly
+  (``/path.ipynb::key``), which myst-nb resolves from its glue cache after parsing, with the
+  same format specification.
+- Adds the language switch: a link in every page's header to the same page in the other
+  edition (English at the site root, Chinese under ``zh/``), and ``<link rel="alternate">``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.application import Sphinx
 
 
@@ -24,6 +32,55 @@ def drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doc
             context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
 
 
+class TranslatablePasteTextRole(PasteTextRole):
+    """``{glue:text}`` that also works inside a translated message."""
+
+    def run(self):
+        if "nb_renderer" not in self.document and "::" not in self.text:
+            env = getattr(self.document.settings, "env", None)
+            if env is not None and env.docname:
+                # the role splits the format specification off at the last colon
+                spec = "" if ":" in self.text else ":s"
+                self.text = f"/{env.doc2path(env.docname, False)}::{self.text}{spec}"
+        return super().run()
+
+
+# edition -> (Sphinx language prefix, the other edition's root relative to this edition's root,
+# the link's label, its language)
+SWITCH = {
+    "en": ("zh/", "中文", "zh-CN", "阅读中文版"),
+    "zh": ("../", "English", "en", "Read this page in English"),
+}
+
+
+def _edition(app: Sphinx) -> str:
+    return "zh" if (app.config.language or "en").startswith("zh") else "en"
+
+
+def language_switch(app: Sphinx, pagename: str, templatename: str, context: dict,
+                    doctree: Any) -> None:
+    prefix, label, hreflang, title = SWITCH[_edition(app)]
+    to_root = "../" * pagename.count("/")
+    href = f"{to_root}{prefix}{pagename}.html"
+    context["nndl_language_switch"] = {
+        "href": href, "label": label, "hreflang": hreflang, "title": title,
+    }
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" hreflang="{hreflang}" href="{href}" />'
+    )
+
+
+def add_switch_to_header(app: Sphinx, config: Any) -> None:
+    options = config.html_theme_options
+    end = list(options.get("article_header_end") or ["article-header-buttons.html"])
+    if "nndl-language-switch.html" not in end:
+        end.insert(0, "nndl-language-switch.html")
+    options["article_header_end"] = end
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", drop_thebe, priority=900)
+    app.connect("html-page-context", language_switch)
+    app.connect("config-inited", add_switch_to_header)
+    app.add_role_to_domain("glue", "text", TranslatablePasteTextRole(), override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
