@@ -2,8 +2,9 @@
 
     python tools/i18n.py update        # extract every page's messages, merge them into locales/zh_CN
     python tools/i18n.py check         # fail unless every current message is translated, none fuzzy
-    python tools/i18n.py lint [PO ...] # each translation keeps its maths, code, roles and numbers,
-                                       # and uses the glossary's Chinese terms
+    python tools/i18n.py lint [PO ...] # each message is translated, not fuzzy, keeps its maths,
+                                       # code, roles, links, numbers and emphasis, and uses the
+                                       # glossary's Chinese terms
     python tools/i18n.py stat          # translated / fuzzy / untranslated per page
 
 Sphinx's ``gettext`` builder extracts the prose of every page (``tools/site.py gettext``); one
@@ -183,7 +184,7 @@ def check() -> int:
         templates = extract(Path(outdir))
     rows, problems = status(templates)
     print_status(rows)
-    problems += lint(catalogues().values())
+    problems += lint(catalogues().values(), completeness=False)
     if problems:
         print(f"\n{len(problems)} problems (update with `python tools/i18n.py update`, then "
               "translate; see CONTRIBUTING.md, 'The Chinese edition'):", file=sys.stderr)
@@ -265,11 +266,28 @@ def _term_pattern(english: str) -> re.Pattern:
     return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?:e?s)?(?![\w-])", re.I)
 
 
+def _emphasis(text: str) -> tuple[int, int]:
+    """How many emphasis and strong spans CommonMark finds, maths, code and roles masked.
+
+    CommonMark only closes ``**`` that is followed by a space or punctuation when it is not
+    preceded by punctuation, so ``**“术语”**之后`` stays literal asterisks in Chinese text.
+    """
+    from markdown_it import MarkdownIt
+
+    masked = CODE.sub("X", INLINE_MATH.sub("X", DISPLAY_MATH.sub("X", ROLE.sub("X", text))))
+    html = MarkdownIt("commonmark").renderInline(masked)
+    return html.count("<em>"), html.count("<strong>")
+
+
 def lint_message(message_id: str, translation: str,
                  terms: list[tuple[str, re.Pattern]] | None = None) -> list[str]:
     """What a translation lost or kept in English; an empty list when it is fine."""
     english, chinese = parts(message_id), parts(translation)
     problems = []
+    if _emphasis(message_id) != _emphasis(translation):
+        problems.append(
+            "emphasis differs (*…* and **…** spans; next to full-width punctuation put the "
+            "markers outside it or leave a space)")
     for name in ("roles", "maths", "code", "links", "numbers"):
         want, got = getattr(english, name), getattr(chinese, name)
         if want != got:
@@ -285,7 +303,8 @@ def lint_message(message_id: str, translation: str,
     return problems
 
 
-def lint(paths: Iterable[Path]) -> list[str]:
+def lint(paths: Iterable[Path], completeness: bool = True) -> list[str]:
+    """Every problem of the catalogues at ``paths``; ``completeness`` adds empty and fuzzy ones."""
     terms = [(english, _term_pattern(english)) for english, chinese in glossary_terms()
              if not _term_pattern(english).search(chinese)]
     problems = []
@@ -293,8 +312,14 @@ def lint(paths: Iterable[Path]) -> list[str]:
         page = path.relative_to(CATALOGUES).with_suffix("").as_posix()
         page_terms = [] if page in GLOSSARY_EXEMPT else terms
         for message in read_catalogue(path):
-            if not message.id or not message.string:
+            if not message.id:
                 continue
+            if not message.string:
+                if completeness:
+                    problems.append(f"{page}: untranslated: {_short(message.id, 70)}")
+                continue
+            if message.fuzzy and completeness:
+                problems.append(f"{page}: fuzzy: {_short(message.id, 70)}")
             for problem in lint_message(message.id, message.string, page_terms):
                 problems.append(f"{page}: {problem}: {_short(message.id, 70)}")
     return problems
