@@ -26,18 +26,20 @@ LAB_VIEWERS := $(VENV)/etc/jupyter/labconfig/default_setting_overrides.json
 # JupyterLab refuses to run as root unless told to (containers, CI).
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help venv assets notebooks book serve lab test lint unit pairing nbval site browser \
-        chromium test-launch bench clean student
+.PHONY: help venv assets notebooks book serve lab test lint unit pairing translations po nbval \
+        site browser chromium test-launch bench clean student
 
 help:
-	@echo "make book         build the website into $(HTML) (creates .venv on first use)"
+	@echo "make book         build the website into $(HTML), the Chinese edition into $(HTML)/zh"
 	@echo "make serve        serve the built website on http://127.0.0.1:8000"
 	@echo "make lab          JupyterLab on the chapters; chapters/*.py open as notebooks"
 	@echo "make notebooks    execute chapters/*.py into book/chapters/*.ipynb (CHAPTERS=01_forward_propagation for one)"
-	@echo "make test         every check: lint, unit, pairing, nbval, site, browser"
+	@echo "make test         every check: lint, unit, pairing, translations, nbval, site, browser"
 	@echo "make lint         ruff check on the package, tests, tools and chapters"
 	@echo "make unit         unit and property tests of nndl_book"
 	@echo "make pairing      each chapters/*.py matches its executed notebook"
+	@echo "make translations every message of the Chinese edition is translated, none fuzzy, lint-free"
+	@echo "make po           extract the pages' messages and update locales/zh_CN/LC_MESSAGES/*.po"
 	@echo "make nbval        re-run the executed notebooks and compare outputs (CHAPTERS=... for some)"
 	@echo "make nbval-repeat nbval three times in a row: fails on any cell that is not reproducible"
 	@echo "make site         the strict website build (warnings are errors), reused while no input changed"
@@ -79,14 +81,15 @@ notebooks: $(STAMP)
 	$(PY) tools/notebooks.py execute $(CHAPTERS)
 	$(PY) tools/exercise_index.py
 
-# Every input of the website: the configuration, the browser assets, and each file under book/
-# and the package (the API page shows its docstrings) that git tracks or would track; the
+# Every input of the website: the configuration, the browser assets, and each file under book/,
+# locales/ and the package (the API page shows its docstrings) that git tracks or would track; the
 # installed package set through $(STAMP). A build is reused only when it finished, is newer than
 # every input and was made from the same list of files (a file removed or renamed is a change);
 # with CI=true it is always rebuilt. It is timed from its start, so an input edited during a
 # build makes the next `make site` build again.
 SITE_FILES := $(sort $(wildcard $(shell git ls-files --cached --others --exclude-standard \
-  book src/nndl_book 2>/dev/null || find book src/nndl_book -type f -not -path '*/__pycache__/*')))
+  book locales src/nndl_book 2>/dev/null \
+  || find book locales src/nndl_book -type f -not -path '*/__pycache__/*' -not -name '*.mo')))
 SITE_INPUTS := $(STAMP) $(ASSETS) _config.yml _toc.yml $(SITE_FILES)
 SITE_LIST := _build/.site-inputs
 SITE_FORCE := $(if $(filter-out 0 false,$(CI)),FORCE,$(shell printf '%s\n' $(SITE_INPUTS) \
@@ -96,15 +99,15 @@ SITE_FORCE := $(if $(filter-out 0 false,$(CI)),FORCE,$(shell printf '%s\n' $(SIT
 FORCE:
 
 $(HTML)/index.html: $(SITE_INPUTS) $(SITE_FORCE)
-	@echo "== strict website build from scratch (-W -n --keep-going)"
+	@echo "== strict website build from scratch, both editions (-W -n --keep-going)"
 	rm -rf _build
 	mkdir -p _build && touch _build/.started
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(PY) tools/site.py build
 	@printf '%s\n' $(SITE_INPUTS) > $(SITE_LIST)
 	@touch -r _build/.started $@
 
 book: $(HTML)/index.html
-	@echo "The website is at $(abspath $(HTML))/index.html"
+	@echo "The website is at $(abspath $(HTML))/index.html, the Chinese edition at $(abspath $(HTML))/zh/index.html"
 
 serve: book
 	$(PY) -m http.server --bind 127.0.0.1 --directory $(HTML) 8000
@@ -113,7 +116,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) --LabApp.default_url=/lab/tree/chapters
 
 # ---------------------------------------------------------------- checks
-test: lint unit pairing nbval site browser
+test: lint unit pairing translations nbval site browser
 	@echo "make test: every check passed"
 
 lint: $(STAMP)
@@ -137,6 +140,15 @@ pairing: $(STAMP)
 	$(PY) tools/notebooks.py check
 	$(PY) tools/exercise_index.py --check
 	$(PY) tools/your_turn.py --check
+
+# The Chinese edition: extracted afresh from the pages, so a changed English paragraph shows up
+# as untranslated until its catalogue is updated (`make po`) and translated.
+translations: $(STAMP)
+	@echo "== the Chinese edition: every message translated, none fuzzy, maths/code/roles kept"
+	$(PY) tools/i18n.py check
+
+po: $(STAMP)
+	$(PY) tools/i18n.py update
 
 # The notebooks' cells run in order in one worker's kernel (--dist loadfile), each compared.
 NBVAL_RUN = $(KERNEL_ENV) $(BIN)/pytest --nbval --nbval-current-env \

@@ -1,7 +1,7 @@
 """The Chinese edition's message catalogues: extract, update, lint and check them.
 
-    python tools/i18n.py update        # extract every page's messages, merge them into locales/zh_CN
-    python tools/i18n.py check         # fail unless every current message is translated, none fuzzy
+    python tools/i18n.py update        # extract every page's messages into locales/zh_CN
+    python tools/i18n.py check         # fail unless every message is translated, none fuzzy
     python tools/i18n.py lint [PO ...] # each message is translated, not fuzzy, keeps its maths,
                                        # code, roles, links, numbers and emphasis, and uses the
                                        # glossary's Chinese terms
@@ -171,12 +171,11 @@ def _short(text: str, width: int = 90) -> str:
 def print_status(rows: Iterable[PageStatus]) -> None:
     rows = list(rows)
     print(f"{'page':52} {'messages':>8} {'translated':>10} {'fuzzy':>6} {'untranslated':>12}")
-    for row in rows:
-        print(f"{row.page:52} {row.messages:8} {row.translated:10} {row.fuzzy:6} {row.untranslated:12}")
     total = PageStatus("total", sum(r.messages for r in rows), sum(r.translated for r in rows),
                        sum(r.fuzzy for r in rows), sum(r.untranslated for r in rows))
-    print(f"{total.page:52} {total.messages:8} {total.translated:10} {total.fuzzy:6} "
-          f"{total.untranslated:12}")
+    for row in [*rows, total]:
+        print(f"{row.page:52} {row.messages:8} {row.translated:10} {row.fuzzy:6} "
+              f"{row.untranslated:12}")
 
 
 def check() -> int:

@@ -1,6 +1,7 @@
 """Build the website in every language, or extract the messages its translations start from.
 
-    python tools/site.py build            # _build/html (English) and _build/html/zh (Chinese)
+    python tools/site.py build            # _build/html (English) and _build/html/zh (Chinese),
+                                          # side by side on two cores
     python tools/site.py build en         # one edition
     python tools/site.py gettext          # _build/gettext/**/*.pot, one template per page
 
@@ -12,21 +13,29 @@ Every build is strict: a warning (a broken reference, a translation whose roles 
 English message) fails it, after the whole edition has been read.
 
 ``gettext`` reads the pages with Sphinx's message versioning, so it keeps its own doctrees.
+Every edition is built in a folder of its own (doctrees, outputs myst-nb extracts), so the two
+can be built side by side.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 
-# language code -> (Sphinx language, output directory, doctrees)
+# edition -> (Sphinx language, where Sphinx writes it, where the site has it). myst-nb writes a
+# notebook's extracted outputs beside Sphinx's output folder, so each edition is built in its own
+# folder and the Chinese one is then copied under the English site.
 EDITIONS = {
-    "en": ("en", BUILD / "html", BUILD / ".doctrees"),
-    "zh": ("zh_CN", BUILD / "html" / "zh", BUILD / ".doctrees-zh"),
+    "en": ("en", BUILD / "html", BUILD / "html"),
+    "zh": ("zh_CN", BUILD / "zh" / "html", BUILD / "html" / "zh"),
 }
 GETTEXT = BUILD / "gettext"
 
@@ -55,20 +64,62 @@ def _sphinx(outdir: Path, doctrees: Path, builder: str, overrides: dict) -> int:
     return int(result)
 
 
-def build(editions: list[str]) -> int:
-    for edition in editions:
-        language, outdir, doctrees = EDITIONS[edition]
-        print(f"== {edition}: {outdir.relative_to(ROOT)}", flush=True)
-        status = _sphinx(outdir, doctrees, "html", {"language": language})
-        if status:
-            print(f"the {edition} edition failed to build (status {status})", file=sys.stderr)
-            return status
-    return 0
+def build_edition(edition: str) -> int:
+    language, outdir, published = EDITIONS[edition]
+    status = _sphinx(outdir, outdir.parent / ".doctrees", "html", {"language": language})
+    if status == 0 and published != outdir:
+        staging = published.with_name(published.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(outdir, staging)
+        shutil.rmtree(published, ignore_errors=True)
+        staging.rename(published)
+    return status
+
+
+def build(editions: list[str], jobs: int) -> int:
+    """Build the editions, ``jobs`` at a time, each in its own process; report each one's log.
+
+    Every edition has its own doctrees and output folders, so two can run side by side.
+    """
+    BUILD.mkdir(exist_ok=True)
+    pending = list(editions)
+    running: dict[str, tuple[subprocess.Popen, Path, float]] = {}
+    failed = []
+    while pending or running:
+        while pending and len(running) < jobs:
+            edition = pending.pop(0)
+            log = BUILD / f"site-{edition}.log"
+            print(f"== building the {edition} edition into "
+                  f"{EDITIONS[edition][2].relative_to(ROOT)} (log: {log.relative_to(ROOT)})",
+                  flush=True)
+            with log.open("w") as handle:
+                process = subprocess.Popen(
+                    [sys.executable, __file__, "edition", edition],
+                    stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
+            running[edition] = (process, log, time.perf_counter())
+        edition = next((e for e, (p, _, _) in running.items() if p.poll() is not None), None)
+        if edition is None:
+            time.sleep(0.2)
+            continue
+        process, log, start = running.pop(edition)
+        text = log.read_text(encoding="utf-8", errors="replace")
+        warnings = [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
+        seconds = time.perf_counter() - start
+        if process.returncode:
+            failed.append(edition)
+            print(f"== the {edition} edition FAILED after {seconds:.1f} s; its log ends:\n"
+                  + "\n".join(text.splitlines()[-40:]), file=sys.stderr, flush=True)
+        else:
+            print(f"== the {edition} edition built in {seconds:.1f} s, "
+                  f"{len(warnings)} warnings", flush=True)
+        for line in warnings:
+            print("   " + line, file=sys.stderr)
+    return 1 if failed else 0
 
 
 def gettext(outdir: Path = GETTEXT, **overrides: object) -> int:
     """Write one message template per page into ``outdir``."""
-    return _sphinx(outdir, BUILD / ".doctrees-gettext", "gettext", {"language": "en", **overrides})
+    return _sphinx(outdir, BUILD / "gettext-doctrees", "gettext", {"language": "en", **overrides})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,13 +127,21 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the website (every edition unless named)")
     b.add_argument("editions", nargs="*", metavar="EDITION", help=f"one of {', '.join(EDITIONS)}")
+    b.add_argument("--jobs", type=int, default=min(len(EDITIONS), os.cpu_count() or 1),
+                   help="editions built at the same time (default: one per core)")
+    one = sub.add_parser("edition", help="build one edition in this process")
+    one.add_argument("edition", choices=list(EDITIONS))
     sub.add_parser("gettext", help="extract the message templates into _build/gettext")
     args = parser.parse_args(argv)
     if args.command == "build":
         unknown = [name for name in args.editions if name not in EDITIONS]
         if unknown:
             parser.error(f"unknown edition {unknown[0]!r}: expected one of {', '.join(EDITIONS)}")
-        return build(args.editions or list(EDITIONS))
+        if args.jobs < 1:
+            parser.error(f"--jobs must be at least 1, got {args.jobs}")
+        return build(args.editions or list(EDITIONS), args.jobs)
+    if args.command == "edition":
+        return build_edition(args.edition)
     return gettext()
 
 

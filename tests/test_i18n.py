@@ -1,0 +1,128 @@
+"""The Chinese edition's machinery: the translation lint, the glossary, the catalogues' pages and
+the language switch. (Completeness against freshly extracted messages is `make translations`.)"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+i18n = _load("nndl_i18n", ROOT / "tools" / "i18n.py")
+ext = _load("nndl_sphinx_ext", ROOT / "book" / "_ext" / "nndl_sphinx.py")
+
+ENGLISH = ("With the cross-entropy loss and $\\eta = 0.1$ only {glue:text}`rate_default` of "
+           "seeds 0 to 99 succeed ({ref}`sec-dead-relu`, `nn.Linear`, *hard*).")
+GOOD = ("使用交叉熵损失、$\\eta = 0.1$ 时，种子 0 到 99 中只有 {glue:text}`rate_default` 成功"
+        "（{ref}`sec-dead-relu`，`nn.Linear`，*很难*）。")
+TERMS = [(english, i18n._term_pattern(english)) for english in ("cross-entropy", "learning rate")]
+
+
+def test_a_faithful_translation_passes() -> None:
+    assert i18n.lint_message(ENGLISH, GOOD, TERMS) == []
+
+
+@pytest.mark.parametrize(
+    ("broken", "problem"),
+    [
+        (GOOD.replace("$\\eta = 0.1$", "$\\eta=0.1$"), "maths differ"),
+        (GOOD.replace("rate_default", "rate_best"), "roles differ"),
+        (GOOD.replace("{ref}`sec-dead-relu`", "死亡 ReLU 问题"), "roles differ"),
+        (GOOD.replace("`nn.Linear`", "nn.Linear"), "code differ"),
+        (GOOD.replace("0 到 99", "零到九十九"), "numbers differ"),
+        (GOOD.replace("*很难*", "很难"), "emphasis differs"),
+        (GOOD.replace("交叉熵损失", "cross-entropy 损失"), "glossary term 'cross-entropy'"),
+        (GOOD.replace("交叉熵损失", "Cross Entropy 损失"), "glossary term 'cross-entropy'"),
+    ],
+)
+def test_the_lint_names_what_a_translation_lost(broken: str, problem: str) -> None:
+    problems = i18n.lint_message(ENGLISH, broken, TERMS)
+    assert any(problem in p for p in problems), problems
+
+
+def test_unparsed_strong_emphasis_in_chinese_is_caught() -> None:
+    english = "a **dead unit** never changes"
+    assert i18n.lint_message(english, "**“死亡神经元”**不再改变") != []
+    assert i18n.lint_message(english, "“**死亡神经元**”不再改变") == []
+
+
+def test_a_ref_with_its_own_text_may_translate_the_text() -> None:
+    english = "see {ref}`the section on dead units <sec-dead-relu>`"
+    assert i18n.lint_message(english, "见{ref}`死亡神经元一节 <sec-dead-relu>`") == []
+    assert i18n.lint_message(english, "见{ref}`死亡神经元一节 <sec-other>`") != []
+
+
+def test_plural_and_hyphen_forms_of_a_term_are_caught() -> None:
+    pattern = i18n._term_pattern("mini-batch")
+    assert pattern.search("每个 mini-batches 都")
+    assert pattern.search("每个 mini batch 都")
+    assert not pattern.search("每个小批量都")
+
+
+def test_the_glossary_pairs_english_with_nndl_terms() -> None:
+    pairs = i18n.glossary_terms()
+    assert len(pairs) >= 50
+    english = [e for e, _ in pairs]
+    assert len(set(english)) == len(english), "a term is listed twice"
+    for term, chinese in pairs:
+        assert CJK.search(chinese), f"{term!r}: {chinese!r} has no Chinese"
+    chinese_terms = " ".join(c for _, c in pairs)
+    for nndl in ("净输入", "误差项", "反向传播", "激活函数", "交叉熵", "梯度消失", "死亡 ReLU 问题",
+                 "权重衰减", "提前停止", "早停", "批量归一化", "丢弃法"):
+        assert nndl in chinese_terms, f"NNDL's term {nndl} is missing from the glossary"
+
+
+def _toc_pages() -> set[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = {toc["root"]}
+    for part in toc["parts"]:
+        pages |= {chapter["file"] for chapter in part["chapters"]}
+    return pages
+
+
+def test_every_page_has_a_catalogue_and_every_catalogue_a_page() -> None:
+    assert set(i18n.catalogues()) == _toc_pages()
+
+
+def test_catalogues_hold_no_docstrings_and_no_fuzzy_header() -> None:
+    api = i18n.read_catalogue(i18n.catalogues()["book/appendix/api"])
+    assert not any("Parameters" == m.id for m in api), "the API's docstrings are in the catalogue"
+    assert len([m for m in api if m.id]) < 60
+
+
+@pytest.mark.parametrize(
+    ("language", "pagename", "href"),
+    [
+        ("en", "index", "zh/index.html"),
+        ("en", "book/chapters/05_xor_relu", "../../zh/book/chapters/05_xor_relu.html"),
+        ("zh_CN", "book/chapters/05_xor_relu", "../../../book/chapters/05_xor_relu.html"),
+        ("zh_CN", "search", "../search.html"),
+    ],
+)
+def test_the_language_switch_names_the_same_page(language: str, pagename: str, href: str) -> None:
+    class Config:
+        pass
+
+    class App:
+        config = Config()
+
+    App.config.language = language
+    context: dict = {}
+    ext.language_switch(App(), pagename, "page.html", context, None)
+    assert context["nndl_language_switch"]["href"] == href
+    assert f'href="{href}"' in context["metatags"]
