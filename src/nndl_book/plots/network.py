@@ -43,7 +43,9 @@ def plot_network(
     weight_labels : bool, default False
         Write each weight's value on its edge (readable for small networks only).
     ax : matplotlib.axes.Axes, optional
+        Draw into this Axes.
     title : str, optional
+        Axes title.
 
     Returns
     -------
