@@ -18,6 +18,7 @@ import pytest
 
 from nndl_book.engine import MLP
 from nndl_book.exercises import CHECKS, QUIZZES, Question, Result, check, coverage, quiz
+from nndl_book.exercises.quizzes import load_quizzes
 from nndl_book.maths.activations import d_gelu, d_sigmoid, d_swish, sigmoid
 from nndl_book.maths.losses import softmax, softmax_jacobian
 
@@ -523,3 +524,68 @@ def test_quiz_input_validation() -> None:
         quiz([3])
     with pytest.raises(TypeError, match="question 1: .*unexpected keyword"):
         quiz([{"prompt": "q", "answer": 1, "explanation": "x", "colour": "red"}])
+
+
+# ---------------------------------------------------------------- the file of questions
+
+GOOD = """\
+[[05]]
+prompt = "2 + 2?"
+answer = 4
+tolerance = 0.5
+exercise = "ex-05-sum"
+explanation = "Four."
+
+[[05]]
+prompt = "Which is even?"
+options = ["3", "4"]
+answer = 1
+exercise = "ex-05-even"
+explanation = "4 = 2 · 2."
+"""
+
+
+def test_the_questions_file_reads_into_questions(tmp_path: Path) -> None:
+    path = tmp_path / "q.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    got = load_quizzes(path)
+    assert list(got) == ["05"]
+    numeric, choice = got["05"]
+    assert (numeric.answer, numeric.tolerance, numeric.options) == (4, 0.5, ())
+    assert type(numeric.answer) is int  # the stored page writes the answer as it is typed
+    assert (choice.options, choice.answer, choice.tolerance) == (("3", "4"), 1, 0.0)
+
+
+def test_the_book_questions_are_read_from_the_package_file() -> None:
+    assert load_quizzes() == QUIZZES
+
+
+@pytest.mark.parametrize(("change", "error", "fragment"), [
+    (("[[05]]", "[[five]]", 1), ValueError, "'five' is not a chapter number such as '05'"),
+    (("answer = 1\n", "", 1), ValueError, "chapter 05, question 2: no answer"),
+    (("prompt = \"2 + 2?\"\n", "", 1), ValueError, "chapter 05, question 1: no prompt"),
+    (("tolerance", "tolerence", 1), ValueError,
+     "question 1: unknown field(s) tolerence; a question has prompt, answer"),
+    (("ex-05-even", "ex-06-even", 1), ValueError,
+     "question 2: exercise must be a label of chapter 05 (ex-05-…), got 'ex-06-even'"),
+    (("answer = 1\n", "answer = 2\n", 1), ValueError,
+     "chapter 05, question 2: answer must be the index of the correct option, 0 to 1, got 2"),
+    (('options = ["3", "4"]', 'options = "34"', 1), TypeError,
+     "question 2: options must be a tuple of strings, got str"),
+    (("answer = 4", "answer = 4 4", 1), ValueError, "q.toml is not valid TOML"),
+])
+def test_a_malformed_questions_file_is_refused(tmp_path: Path, change: tuple, error: type,
+                                              fragment: str) -> None:
+    old, new, count = change
+    assert old in GOOD
+    path = tmp_path / "q.toml"
+    path.write_text(GOOD.replace(old, new, count), encoding="utf-8")
+    with pytest.raises(error, match=re.escape(fragment)):
+        load_quizzes(path)
+
+
+def test_a_chapter_must_hold_question_tables(tmp_path: Path) -> None:
+    path = tmp_path / "q.toml"
+    path.write_text('05 = ["What?"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"chapter 05 must be one or more \[\[05\]\] tables"):
+        load_quizzes(path)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 import importlib
 import inspect
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,19 @@ def test_no_module_over_600_lines(path: Path) -> None:
     assert lines <= MAX_LINES, (
         f"{path.relative_to(ROOT)} has {lines} lines, over {MAX_LINES}: split it by concept"
     )
+
+
+def test_every_data_file_of_the_package_is_shipped() -> None:
+    # setuptools puts a file that is not Python in the wheel only when package-data names it;
+    # a forgotten one is missing from every install from git (Colab, Binder).
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = config["tool"]["setuptools"].get("package-data", {})
+    package_root = ROOT / "src"
+    data = [p for p in (package_root / "nndl_book").rglob("*")
+            if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    assert data, "no data file found: the test looks in the wrong place"
+    for path in data:
+        package = ".".join(path.parent.relative_to(package_root).parts)
+        patterns = shipped.get(package, []) + shipped.get("*", [])
+        assert any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns), (
+            f"{path.relative_to(ROOT)} is not in [tool.setuptools.package-data] {package!r}")

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from nndl_book.engine import MLP
 from nndl_book.engine.train import train
 from nndl_book.plots import figure_to_png
-from nndl_book.training.moons import fit_moons, moons_split
+from nndl_book.training.moons import MoonsSetting, fit_moons, moons_split
 from nndl_book.widgets import Control, Explorer
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
 from nndl_book.widgets.two_moons import draw_two_moons, two_moons_trainer
@@ -118,11 +118,18 @@ def test_deep_networks_and_other_activations_draw() -> None:
         ({"epochs": 0}, ValueError, "epochs"),
         ({"activation": "swish"}, ValueError, "activation"),
         ({"hidden": 2.5}, TypeError, "hidden"),
+        ({"data_seed": 0.5}, TypeError, "data_seed"),
+        ({"width": 3}, TypeError, "unexpected keyword argument 'width'"),
     ],
 )
 def test_invalid_settings_raise_clear_errors(kwargs, error, match) -> None:
     with pytest.raises(error, match=match):
         draw_two_moons(**kwargs)
+
+
+def test_fit_moons_takes_a_setting() -> None:
+    with pytest.raises(TypeError, match="setting must be a MoonsSetting, got dict"):
+        fit_moons({"hidden": 5})
 
 
 def test_invalid_setting_gives_a_message_frame() -> None:
@@ -183,7 +190,7 @@ def _trained_afresh(hidden: int, activation: str, lr: float, epochs: int) -> tup
 def test_kept_runs_give_what_training_afresh_gives(activation: str, lr: float) -> None:
     # longer, shorter, in between and again: each answer comes from a kept run or continues one
     for epochs in (300, 30, 1000, 100, 2, 1000):
-        model, history = fit_moons(5, 1, activation, lr, epochs)
+        model, history = fit_moons(MoonsSetting(5, 1, activation, lr, epochs))
         fresh_model, fresh_history = _trained_afresh(5, activation, lr, epochs)
         assert history == fresh_history
         for got, want in zip(model.parameters(), fresh_model.parameters(), strict=True):
@@ -191,9 +198,9 @@ def test_kept_runs_give_what_training_afresh_gives(activation: str, lr: float) -
 
 
 def test_a_kept_run_is_not_changed_by_its_caller() -> None:
-    model, history = fit_moons(3, 1, "tanh", 0.3, 50)
+    model, history = fit_moons(MoonsSetting(3, 1, "tanh", 0.3, 50))
     model.parameters()[0][...] = 0.0
     history.train_loss.clear()
-    again_model, again_history = fit_moons(3, 1, "tanh", 0.3, 50)
+    again_model, again_history = fit_moons(MoonsSetting(3, 1, "tanh", 0.3, 50))
     assert again_history.epochs == 50
     assert np.any(again_model.parameters()[0] != 0.0)

@@ -65,9 +65,11 @@ and each takes well under a second.
        # %%
        quiz("05")
 
-   The questions live in :mod:`nndl_book.exercises.quizzes` (``QUIZZES["05"]``), each with the
-   label of the exercise it comes from. The quiz is HTML with an inline script: it works on the
-   static website and in Jupyter, and loads nothing from any host.
+   The questions are written in ``nndl_book/exercises/quizzes.toml``, one ``[[05]]`` table
+   per question, each with the label of the exercise it comes from;
+   :mod:`nndl_book.exercises.quizzes` reads and checks them (``QUIZZES["05"]``). The quiz is
+   HTML with an inline script: it works on the static website and in Jupyter, and loads
+   nothing from any host.
 5. ``python tools/your_turn.py`` does steps 2 and 4 for every chapter (it inserts
    ``CHECKS[label].cell`` before each solution, the quiz before "## Summary", and the import in
    the first inserted cell; it leaves cells already there alone). ``--check`` reports chapters

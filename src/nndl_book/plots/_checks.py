@@ -1,4 +1,5 @@
-"""Argument checks shared by the ``plot_*`` functions (private to :mod:`nndl_book.plots`)."""
+"""Argument checks shared by the ``plot_*`` functions (private to :mod:`nndl_book.plots`), and
+the description of the ``ax`` and ``title`` parameters that most of them share."""
 
 from __future__ import annotations
 
@@ -7,6 +8,14 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+
+#: The ``ax`` and ``title`` parameters of a figure function that draws into one Axes, for
+#: :func:`nndl_book._validate.fill_doc` (``@fill_doc(ax_title=AX_TITLE_DOC)``, line ``{ax_title}``).
+AX_TITLE_DOC = """\
+ax : matplotlib.axes.Axes, optional
+    Draw into this Axes.
+title : str, optional
+    Axes title."""
 
 
 def check_ax(ax: object) -> Axes | None:

@@ -47,7 +47,7 @@ def plot_decision_boundary(
     padding : float, default 0.5
         Margin around the data, in data units.
     ax : matplotlib.axes.Axes, optional
-        Draw into this Axes (no style.colour bar is added then).
+        Draw into this Axes (no colour bar is added then).
     title : str, optional
         Axes title.
     probability : bool, default True

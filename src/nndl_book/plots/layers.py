@@ -12,9 +12,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from nndl_book._validate import as_array, check_int
+from nndl_book._validate import as_array, check_int, fill_doc
 from nndl_book.plots import style
-from nndl_book.plots._checks import check_ax, check_bool, check_mapping, check_title
+from nndl_book.plots._checks import AX_TITLE_DOC, check_ax, check_bool, check_mapping, check_title
 
 __all__ = ["plot_activation_stats", "plot_grad_norms", "plot_weight_histograms"]
 
@@ -69,6 +69,7 @@ def _outside_legend(panel: Axes, any_zero: bool) -> None:
                      bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
 
 
+@fill_doc(ax_title=AX_TITLE_DOC)
 def plot_grad_norms(
     norms: Mapping[str, Any],
     *,
@@ -83,10 +84,7 @@ def plot_grad_norms(
     norms : dict
         Either ``series name -> sequence`` of per-layer norms (layer 1..L; series may differ in
         length), or ``layer name -> float`` for a single series (the names label the bars).
-    ax : matplotlib.axes.Axes, optional
-        Draw into this Axes.
-    title : str, optional
-        Axes title.
+    {ax_title}
     log : bool, default True
         Use a log y axis (when at least one norm is positive). Zero norms are then drawn as
         triangles at the bottom, labelled "0 (no gradient)".
@@ -150,6 +148,7 @@ def plot_grad_norms(
 
 
 
+@fill_doc(ax_title=AX_TITLE_DOC)
 def plot_weight_histograms(
     weights: Mapping[str, Any],
     *,
@@ -165,10 +164,7 @@ def plot_weight_histograms(
         ``name -> array`` of any shape (flattened).
     bins : int, default 50
         Bins per histogram, each spanning its own array's range.
-    ax : matplotlib.axes.Axes, optional
-        Draw into this Axes.
-    title : str, optional
-        Axes title.
+    {ax_title}
 
     Returns
     -------

@@ -9,13 +9,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from nndl_book._validate import as_array, check_int
+from nndl_book._validate import as_array, check_int, fill_doc
 from nndl_book.plots import style
-from nndl_book.plots._checks import check_ax, check_title
+from nndl_book.plots._checks import AX_TITLE_DOC, check_ax, check_title
 
 __all__ = ["plot_network"]
 
 
+@fill_doc(ax_title=AX_TITLE_DOC)
 def plot_network(
     sizes: Sequence[int],
     *,
@@ -42,8 +43,7 @@ def plot_network(
         A caption under each layer (default: "input", "hidden 1", …, "output").
     weight_labels : bool, default False
         Write each weight's value on its edge (readable for small networks only).
-    ax : matplotlib.axes.Axes, optional
-    title : str, optional
+    {ax_title}
 
     Returns
     -------

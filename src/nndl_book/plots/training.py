@@ -10,9 +10,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from nndl_book._validate import as_array, check_int
+from nndl_book._validate import as_array, check_int, fill_doc
 from nndl_book.plots import style
-from nndl_book.plots._checks import check_ax, check_bool, check_mapping, check_title
+from nndl_book.plots._checks import AX_TITLE_DOC, check_ax, check_bool, check_mapping, check_title
 
 __all__ = ["plot_curves", "plot_history"]
 
@@ -136,6 +136,7 @@ def _epoch_panel(panel: Axes, train: np.ndarray, dev: np.ndarray, ylabel: str,
     style.set_labels(panel, "epoch", ylabel)
 
 
+@fill_doc(ax_title=AX_TITLE_DOC)
 def plot_curves(
     curves: Mapping[str, Any],
     *,
@@ -154,10 +155,7 @@ def plot_curves(
         ``name -> (x, y)``, a tuple of two 1-D sequences of equal length.
     xlabel, ylabel : str
         Axis labels (maths in ``$...$``).
-    ax : matplotlib.axes.Axes, optional
-        Draw into this Axes.
-    title : str, optional
-        Axes title.
+    {ax_title}
     logy : bool, default False
         Log y axis; every value must then be positive.
 

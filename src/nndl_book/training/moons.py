@@ -1,8 +1,9 @@
 """The two-moons task of the trainer explorer: its data split and one full-batch training run.
 
 :func:`moons_split` gives the seeded 60/20/20 split of two moons (train and dev parts);
-:func:`fit_moons` trains an MLP of the numpy engine on it by full-batch gradient descent
-(:func:`nndl_book.engine.train.train`, logits and binary cross-entropy). The explorer
+:func:`fit_moons` trains the MLP a :class:`MoonsSetting` describes on it by full-batch gradient
+descent (:func:`nndl_book.engine.train.train`, numpy engine, logits and binary cross-entropy).
+The explorer
 :func:`nndl_book.widgets.two_moons.two_moons_trainer` draws what these return.
 
 An explorer asks for the same setting at several epoch counts (its ``epochs`` control), so
@@ -26,7 +27,7 @@ from nndl_book.data import make_moons, train_dev_test_split
 from nndl_book.engine import MLP, History
 from nndl_book.engine.train import train
 
-__all__ = ["HIDDEN_ACTIVATIONS", "check_moons_setting", "fit_moons", "moons_split"]
+__all__ = ["HIDDEN_ACTIVATIONS", "MoonsSetting", "fit_moons", "moons_split"]
 
 #: Hidden activations the trainer offers (names of ``nndl_book.maths.activations``).
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
@@ -61,32 +62,9 @@ def moons_split(
     return split.train, split.dev
 
 
-def check_moons_setting(
-    hidden: object, depth: object, activation: object, lr: object, epochs: object,
-    seed: object, data_seed: object,
-) -> None:
-    """Raise a ``TypeError`` or ``ValueError`` naming the first argument of :func:`fit_moons`
-    that is not valid."""
-    check_int("hidden", hidden, minimum=1)
-    if check_int("depth", depth) < 1:
-        raise ValueError(f"depth must be at least 1 hidden layer, got {depth}")
-    check_choice("activation", activation, HIDDEN_ACTIVATIONS)
-    check_positive("lr", lr)
-    check_int("epochs", epochs, minimum=1)
-    check_int("seed", seed)
-    check_int("data_seed", data_seed)
-
-
-def fit_moons(
-    hidden: int = 5,
-    depth: int = 1,
-    activation: str = "tanh",
-    lr: float = 1.0,
-    epochs: int = 300,
-    seed: int = 0,
-    data_seed: int = 0,
-) -> tuple[MLP, History]:
-    """Train an MLP on :func:`moons_split` by full-batch gradient descent.
+@dataclass(frozen=True)
+class MoonsSetting:
+    """One setting of the two-moons trainer: the network, its training and the data.
 
     Parameters
     ----------
@@ -106,6 +84,44 @@ def fit_moons(
     data_seed : int, default 0
         Seed of the data.
 
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the first field that is not valid.
+    """
+
+    hidden: int = 5
+    depth: int = 1
+    activation: str = "tanh"
+    lr: float = 1.0
+    epochs: int = 300
+    seed: int = 0
+    data_seed: int = 0
+
+    def __post_init__(self) -> None:
+        check_int("hidden", self.hidden, minimum=1)
+        if check_int("depth", self.depth) < 1:
+            raise ValueError(f"depth must be at least 1 hidden layer, got {self.depth}")
+        check_choice("activation", self.activation, HIDDEN_ACTIVATIONS)
+        check_positive("lr", self.lr)
+        check_int("epochs", self.epochs, minimum=1)
+        check_int("seed", self.seed)
+        check_int("data_seed", self.data_seed)
+
+    @property
+    def sizes(self) -> list[int]:
+        """Layer sizes, input first: ``[2, hidden, …, hidden, 1]``."""
+        return [2] + [self.hidden] * self.depth + [1]
+
+
+def fit_moons(setting: MoonsSetting) -> tuple[MLP, History]:
+    """Train an MLP on :func:`moons_split` by full-batch gradient descent.
+
+    Parameters
+    ----------
+    setting : MoonsSetting
+        The network, its training and the data.
+
     Returns
     -------
     (MLP, History)
@@ -114,13 +130,15 @@ def fit_moons(
         new objects: changing them changes no later answer. The runs of the last
         :data:`RUNS_KEPT` settings are kept (see the module docstring).
     """
-    check_moons_setting(hidden, depth, activation, lr, epochs, seed, data_seed)
-    setting = (hidden, depth, activation, float(lr), seed, data_seed)
-    run = _RUNS.pop(setting, None) or _start(*setting)
-    _RUNS[setting] = run  # most recently used last
+    if not isinstance(setting, MoonsSetting):
+        raise TypeError(f"setting must be a MoonsSetting, got {type(setting).__name__}")
+    run_key = (setting.hidden, setting.depth, setting.activation, float(setting.lr),
+               setting.seed, setting.data_seed)
+    run = _RUNS.pop(run_key, None) or _start(setting)
+    _RUNS[run_key] = run  # most recently used last
     while len(_RUNS) > RUNS_KEPT:
         _RUNS.popitem(last=False)
-    return run.at(epochs)
+    return run.at(setting.epochs)
 
 
 @dataclass
@@ -153,12 +171,11 @@ class _Run:
 _RUNS: OrderedDict[tuple, _Run] = OrderedDict()
 
 
-def _start(hidden: int, depth: int, activation: str, lr: float, seed: int,
-           data_seed: int) -> _Run:
-    (X, y), dev = moons_split(data_seed)
-    sizes = [2] + [hidden] * depth + [1]
-    init = "he_uniform" if activation in _HE_INIT else "xavier_uniform"
-    return _Run(X, y, dev, lr, models={0: MLP(sizes, activation, init=init, rng=seed)})
+def _start(setting: MoonsSetting) -> _Run:
+    (X, y), dev = moons_split(setting.data_seed)
+    init = "he_uniform" if setting.activation in _HE_INIT else "xavier_uniform"
+    model = MLP(setting.sizes, setting.activation, init=init, rng=setting.seed)
+    return _Run(X, y, dev, float(setting.lr), models={0: model})
 
 
 def _reach(history: History) -> int:

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from nndl_book.maths import accuracy
 from nndl_book.plots import style
-from nndl_book.training.moons import HIDDEN_ACTIVATIONS, fit_moons, moons_split
+from nndl_book.training.moons import HIDDEN_ACTIVATIONS, MoonsSetting, fit_moons, moons_split
 from nndl_book.widgets.explorer import Control, Explorer, check_options
 
 __all__ = ["draw_two_moons", "two_moons_trainer"]
@@ -126,21 +126,15 @@ def _power_of_ten(exponent: float) -> str:
     return f"{10.0**e:g}" if -3 <= e <= 3 else f"1e{e}"
 
 
-def draw_two_moons(
-    hidden: int = 5,
-    depth: int = 1,
-    activation: str = "tanh",
-    lr: float = 1.0,
-    epochs: int = 300,
-    seed: int = 0,
-    data_seed: int = 0,
-) -> tuple[Figure, dict[str, Any]]:
+def draw_two_moons(**fields: Any) -> tuple[Figure, dict[str, Any]]:
     """Train an MLP on two moons by full-batch gradient descent; draw its boundary and losses.
 
     Parameters
     ----------
-    hidden, depth, activation, lr, epochs, seed, data_seed
-        The network and its training, as for :func:`nndl_book.training.moons.fit_moons`.
+    **fields
+        The network and its training: the fields of
+        :class:`~nndl_book.training.moons.MoonsSetting` (``hidden``, ``depth``, ``activation``,
+        ``lr``, ``epochs``, ``seed``, ``data_seed``), each with its default there.
 
     Returns
     -------
@@ -153,20 +147,21 @@ def draw_two_moons(
     ValueError, TypeError
         For an invalid setting (e.g. ``depth=0``); an explorer shows the message instead.
     """
-    model, history = fit_moons(hidden, depth, activation, lr, epochs, seed, data_seed)
-    (X, y), (X_dev, y_dev) = moons_split(data_seed)
-    sizes = [2] + [hidden] * depth + [1]
+    setting = MoonsSetting(**fields)
+    model, history = fit_moons(setting)
+    (X, y), (X_dev, y_dev) = moons_split(setting.data_seed)
 
     fig = Figure(figsize=_FIGSIZE)
     data_ax = fig.add_axes(_DATA_BOX)
     loss_ax = fig.add_axes(_LOSS_BOX)
-    grid, extent = _lattice(data_seed)
+    grid, extent = _lattice(setting.data_seed)
     data_ax.set(xticks=[], yticks=[], xlim=extent[:2], ylim=extent[2:], aspect="equal")
     data_ax.set_anchor("W")
-    arch = "–".join(str(s) for s in sizes)
+    arch = "–".join(str(s) for s in setting.sizes)
     # Titles as plain texts: Axes.set_title re-measures the axes on every draw to place itself.
-    data_ax.text(0.0, 1.025, f"{arch} {activation}, lr {lr:g}, {epochs} epochs", fontsize=10,
-                 transform=data_ax.transAxes, ha="left", va="bottom")
+    caption = f"{arch} {setting.activation}, lr {setting.lr:g}, {setting.epochs} epochs"
+    data_ax.text(0.0, 1.025, caption, fontsize=10, transform=data_ax.transAxes, ha="left",
+                 va="bottom")
     if history.diverged:
         data_ax.set_facecolor("#f2f2f2")
         data_ax.text(0.5, 0.5, f"diverged at epoch {history.diverged_at}\n(loss overflowed)",
@@ -194,7 +189,7 @@ def draw_two_moons(
     data_ax.text(0.015, 0.02, "filled: train   hollow: dev", transform=data_ax.transAxes,
                  fontsize=7.5, color="#444444", ha="left", va="bottom", zorder=5,
                  bbox={"boxstyle": "square,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.8})
-    _loss_panel(loss_ax, history, epochs)
+    _loss_panel(loss_ax, history, setting.epochs)
     return fig, numbers
 
 
