@@ -262,7 +262,9 @@ def glossary_terms(path: Path = GLOSSARY) -> list[tuple[str, str]]:
 
 def _term_pattern(english: str) -> re.Pattern:
     words = [re.escape(w) for w in re.split(r"[\s-]+", english.strip("*"))]
-    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?:e?s)?(?![\w-])", re.I)
+    # Latin letters only: a Chinese character next to the term is a word boundary too
+    return re.compile(r"(?<![A-Za-z0-9_-])" + r"[\s-]+".join(words) + r"(?:e?s)?(?![A-Za-z0-9_-])",
+                      re.I)
 
 
 def _emphasis(text: str) -> tuple[int, int]:

@@ -12,7 +12,8 @@ sphinx-intl, see ``tools/i18n.py``). Code, outputs, figures and widgets are the 
 Every build is strict: a warning (a broken reference, a translation whose roles do not match its
 English message) fails it, after the whole edition has been read.
 
-``gettext`` reads the pages with Sphinx's message versioning, so it keeps its own doctrees.
+``gettext`` reads the pages with Sphinx's message versioning, so it keeps its own doctrees, and
+reads every page afresh (a change to the extensions can change what is extracted).
 Every edition is built in a folder of its own (doctrees, outputs myst-nb extracts), so the two
 can be built side by side.
 """
@@ -40,7 +41,8 @@ EDITIONS = {
 GETTEXT = BUILD / "gettext"
 
 
-def _sphinx(outdir: Path, doctrees: Path, builder: str, overrides: dict) -> int:
+def _sphinx(outdir: Path, doctrees: Path, builder: str, overrides: dict,
+            fresh: bool = False) -> int:
     from jupyter_book.sphinx import build_sphinx
 
     result = build_sphinx(
@@ -58,6 +60,7 @@ def _sphinx(outdir: Path, doctrees: Path, builder: str, overrides: dict) -> int:
         builder=builder,
         warningiserror=True,
         keep_going=True,
+        freshenv=fresh,
     )
     if isinstance(result, BaseException):
         raise result
@@ -118,8 +121,9 @@ def build(editions: list[str], jobs: int) -> int:
 
 
 def gettext(outdir: Path = GETTEXT, **overrides: object) -> int:
-    """Write one message template per page into ``outdir``."""
-    return _sphinx(outdir, BUILD / "gettext-doctrees", "gettext", {"language": "en", **overrides})
+    """Write one message template per page into ``outdir``, every page read afresh."""
+    return _sphinx(outdir, BUILD / "gettext-doctrees", "gettext", {"language": "en", **overrides},
+                   fresh=True)
 
 
 def main(argv: list[str] | None = None) -> int:

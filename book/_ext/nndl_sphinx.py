@@ -8,6 +8,10 @@
   cannot find the value there; in that case the role names the page's own notebook explicitly
   (``/path.ipynb::key``), which myst-nb resolves from its glue cache after parsing, with the
   same format specification.
+- Makes an exercise's title translatable. sphinx-exercise builds the title from the directive's
+  argument without a source, and Sphinx's gettext skips text without one; the title's text is
+  now an inline node carrying the argument as its MyST source, so it is extracted and replaced
+  like a heading.
 - Adds the language switch: a link in every page's header to the same page in the other
   edition (English at the site root, Chinese under ``zh/``), and ``<link rel="alternate">``.
 """
@@ -16,8 +20,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from docutils import nodes
 from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.application import Sphinx
+from sphinx_exercise.directive import ExerciseDirective
+from sphinx_exercise.nodes import exercise_subtitle
 
 
 def _is_thebe(asset: Any) -> bool:
@@ -43,6 +50,25 @@ class TranslatablePasteTextRole(PasteTextRole):
                 spec = "" if ":" in self.text else ":s"
                 self.text = f"/{env.doc2path(env.docname, False)}::{self.text}{spec}"
         return super().run()
+
+
+class TranslatableExerciseDirective(ExerciseDirective):
+    """``{exercise}`` whose title (the directive's argument) is a translatable message."""
+
+    def run(self):
+        result = super().run()
+        if self.arguments:
+            source, line = self.state_machine.get_source_and_line(self.lineno)
+            for node in result:
+                for subtitle in node.findall(exercise_subtitle):
+                    # an inline node, because sphinx-exercise later moves the subtitle's
+                    # children into the title it shows, and Sphinx extracts after that
+                    message = nodes.inline(self.arguments[0], "", *subtitle.children,
+                                           translatable=True)
+                    message.source, message.line = source, line
+                    subtitle.children = []
+                    subtitle += message
+        return result
 
 
 # edition -> (Sphinx language prefix, the other edition's root relative to this edition's root,
@@ -83,4 +109,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", language_switch)
     app.connect("config-inited", add_switch_to_header)
     app.add_role_to_domain("glue", "text", TranslatablePasteTextRole(), override=True)
+    app.setup_extension("sphinx_exercise")
+    app.add_directive("exercise", TranslatableExerciseDirective, override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,7 +14,8 @@ from playwright.sync_api import Locator, Page
 
 from nndl_book.exercises import QUIZZES, Question
 
-CHAPTER_PAGE = re.compile(r"^book/chapters/(\d\d)_[^/]+\.html$")
+# A chapter page of either edition (the Chinese one is under zh/; its quiz is the same output).
+CHAPTER_PAGE = re.compile(r"^(?:zh/)?book/chapters/(\d\d)_[^/]+\.html$")
 
 
 def quiz_chapter(rel: str) -> str | None:

@@ -14,9 +14,12 @@ from quiz_page import quiz_chapter
 from nndl_book.exercises import QUIZZES
 
 
-def test_every_quiz_is_on_its_chapter_page(site_dir: Path, pages: list[str]) -> None:
-    on_pages = {quiz_chapter(rel): rel for rel in pages if quiz_chapter(rel)}
-    assert sorted(on_pages) == sorted(QUIZZES), (sorted(on_pages), sorted(QUIZZES))
-    for rel in on_pages.values():
-        html = (site_dir / rel).read_text(encoding="utf-8")
-        assert html.count('class="nndl-quiz"') == 1, f"{rel}: expected one quiz"
+def test_every_quiz_is_on_its_chapter_page_in_both_editions(site_dir: Path,
+                                                           pages: list[str]) -> None:
+    for edition in ("", "zh/"):
+        on_pages = {quiz_chapter(rel): rel for rel in pages
+                    if quiz_chapter(rel) and rel.startswith(f"{edition}book/")}
+        assert sorted(on_pages) == sorted(QUIZZES), (edition, sorted(on_pages), sorted(QUIZZES))
+        for rel in on_pages.values():
+            html = (site_dir / rel).read_text(encoding="utf-8")
+            assert html.count('class="nndl-quiz"') == 1, f"{rel}: expected one quiz"
