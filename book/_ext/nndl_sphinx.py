@@ -12,6 +12,9 @@
   argument without a source, and Sphinx's gettext skips text without one; the title's text is
   now an inline node carrying the argument as its MyST source, so it is extracted and replaced
   like a heading.
+- Keeps display maths out of the translation. A formula is the same in both editions, and Sphinx
+  re-parses a translated math block as reStructuredText (``::`` and an indented block), which a
+  MyST page shows as a stray ``::``; the blocks are marked untranslatable before extraction.
 - Adds the language switch: a link in every page's header to the same page in the other
   edition (English at the site root, Chinese under ``zh/``), and ``<link rel="alternate">``.
 """
@@ -23,6 +26,7 @@ from typing import Any
 from docutils import nodes
 from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx_exercise.directive import ExerciseDirective
 from sphinx_exercise.nodes import exercise_subtitle
 
@@ -50,6 +54,16 @@ class TranslatablePasteTextRole(PasteTextRole):
                 spec = "" if ":" in self.text else ":s"
                 self.text = f"/{env.doc2path(env.docname, False)}::{self.text}{spec}"
         return super().run()
+
+
+class KeepMathBlocks(SphinxTransform):
+    """Display maths is not a message: it is the same formula in every edition."""
+
+    default_priority = 10  # before Sphinx's Locale transform (20) replaces messages
+
+    def apply(self, **kwargs: Any) -> None:
+        for node in self.document.findall(nodes.math_block):
+            node["translatable"] = False
 
 
 class TranslatableExerciseDirective(ExerciseDirective):
@@ -109,6 +123,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", language_switch)
     app.connect("config-inited", add_switch_to_header)
     app.add_role_to_domain("glue", "text", TranslatablePasteTextRole(), override=True)
+    app.add_transform(KeepMathBlocks)
     app.setup_extension("sphinx_exercise")
     app.add_directive("exercise", TranslatableExerciseDirective, override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
