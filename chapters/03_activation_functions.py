@@ -319,7 +319,7 @@ print(f"fraction of (example, unit) pairs with ReLU active: {np.mean(z_layer > 0
 # The price is the flat left half. A unit whose net input is negative for *every* training
 # example gets no gradient at all ($\partial L/\partial w = \delta\, x$ with $\delta = 0$), so
 # gradient descent can never bring it back: it is **dead**. NNDL calls this the *dying ReLU
-# problem*; exercise {ref}`ex-03-nndl-4-3` builds one. The variants below keep a gradient for
+# problem*; {ref}`ex-03-nndl-4-3` builds one. The variants below keep a gradient for
 # $z < 0$.
 #
 # ### Leaky ReLU and PReLU

@@ -278,7 +278,7 @@ plot_history(history, title="2-5-1 sigmoid network, Adam, full batch")
 # %% [markdown]
 # Both losses fall together and the dev loss is still falling at the last epoch, so the best
 # epoch is the last one: a 21-parameter network does not overfit 600 points in a few hundred
-# steps. Exercise {ref}`ex-06-best-vs-last` trains a network that does overfit, where keeping
+# steps. {ref}`ex-06-best-vs-last` trains a network that does overfit, where keeping
 # the best epoch matters.
 #
 # The long plateau in the middle deserves a closer look. Where does it sit? Compare

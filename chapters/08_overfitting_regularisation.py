@@ -316,7 +316,7 @@ fig
 #    \qquad \frac{\partial \tilde J}{\partial W^{(l)}} = \frac{\partial J}{\partial W^{(l)}} + \lambda W^{(l)}, $$
 #
 # where $J$ is the mean loss over the training set and $\|W\|_F^2$ the sum of the squares of all
-# entries. The biases are left out (exercise {ref}`ex-08-nndl-4-7` explains why). Why should
+# entries. The biases are left out ({ref}`ex-08-nndl-4-7` explains why). Why should
 # small weights help? Nielsen's answer: a network with small weights changes its output little
 # when the input changes a little, so it cannot bend around single noisy points; it has to
 # explain the data with broad patterns. Large weights let a few units switch sharply at exactly
@@ -380,7 +380,7 @@ for mode in ["penalty in the loss", "weight_decay", "decoupled decay"]:
 # applies to *every* parameter it is given, biases included, unless the biases are put in a
 # group of their own as here.) The equality is special to plain SGD. With momentum or Adam the
 # penalty's gradient $\lambda W$ passes through the optimizer's running averages, while decoupled
-# decay bypasses them, and the two part ways; exercise {ref}`ex-08-nndl-7-9` measures by how
+# decay bypasses them, and the two part ways; {ref}`ex-08-nndl-7-9` measures by how
 # much, and explains why Adam with decoupled decay (AdamW) exists
 # {footcite}`loshchilov2019adamw`.
 #
@@ -521,7 +521,7 @@ print(f"train accuracy {accuracy(early, X_train, y_train):.3f}, "
 #
 # so that $\mathbb E[\tilde{\mathbf h}] = \mathbf h$. NNDL §7.7.4 writes the original form with a
 # *keep* probability, no scaling in training and the activations multiplied by the keep
-# probability at test time; exercise {ref}`ex-08-dropout-scaling` compares the two. Backward,
+# probability at test time; {ref}`ex-08-dropout-scaling` compares the two. Backward,
 # the gradient flows only through the units that were kept, with the same factor:
 # $\partial L/\partial \mathbf h = \mathbf m \odot (\partial L/\partial \tilde{\mathbf h})/(1-p)$.
 # The layer in numpy:

@@ -351,7 +351,7 @@ fig
 # Xavier's variance times 16 (standard deviation, or uniform bounds, times 4). The sigmoid
 # networks of this chapter nevertheless use plain Xavier, torch's own choice for the sigmoid
 # (`nn.init.calculate_gain("sigmoid")` is 1): it is the common setting, and it shows the
-# vanishing gradient plainly. Exercise {ref}`ex-09-xavier-sigmoid` measures how much the
+# vanishing gradient plainly. {ref}`ex-09-xavier-sigmoid` measures how much the
 # factor 4 helps.
 #
 # First the half in He's argument, by sampling:

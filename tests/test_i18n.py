@@ -61,6 +61,12 @@ def test_unparsed_strong_emphasis_in_chinese_is_caught() -> None:
     assert i18n.lint_message(english, "“**死亡神经元**”不再改变") == []
 
 
+def test_the_word_exercise_is_not_doubled_before_an_exercise_reference() -> None:
+    english = "{ref}`ex-05-width` measures it"
+    assert i18n.lint_message(english, "{ref}`ex-05-width` 测量了它") == []
+    assert i18n.lint_message(english, "习题 {ref}`ex-05-width` 测量了它") != []
+
+
 def test_a_ref_with_its_own_text_may_translate_the_text() -> None:
     english = "see {ref}`the section on dead units <sec-dead-relu>`"
     assert i18n.lint_message(english, "见{ref}`死亡神经元一节 <sec-dead-relu>`") == []

@@ -202,6 +202,8 @@ CODE = re.compile(r"``.+?``|`[^`]+`")
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 URL = re.compile(r"https?://\S+")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
+# a reference to an exercise shows "习题 N" (numfig_format), so the word before it is doubled
+EXERCISE_WORD_BEFORE_REF = re.compile(r"(习题|练习)\s*\{ref\}`ex-")
 # roles whose whole content is a name (a label, a glue key, a citation key, a document)
 TARGET_ROLES = {"ref", "numref", "doc", "eq", "glue", "glue:text", "glue:md", "glue:any",
                 "glue:figure", "glue:math", "cite", "footcite", "cite:p", "cite:t", "download",
@@ -298,6 +300,8 @@ def lint_message(message_id: str, translation: str,
                 part for part in (f"missing {missing}" if missing else "",
                                   f"not in the English {extra}" if extra else "") if part)
             problems.append(f"{name} differ: {detail}")
+    if EXERCISE_WORD_BEFORE_REF.search(translation):
+        problems.append("习题 before a reference to an exercise, which already reads 习题 N")
     for english_term, pattern in terms or []:
         if pattern.search(chinese.prose):
             problems.append(f"glossary term {english_term!r} left in English")

@@ -38,6 +38,12 @@ EDITIONS = {
     "en": ("en", BUILD / "html", BUILD / "html"),
     "zh": ("zh_CN", BUILD / "zh" / "html", BUILD / "html" / "zh"),
 }
+# What else an edition sets: the Chinese one numbers exercises as NNDL does (习题 4-2), where
+# sphinx-exercise's own catalogue would say 练习.
+SETTINGS = {
+    "en": {},
+    "zh": {"numfig_format": {"exercise": "习题 %s"}},
+}
 GETTEXT = BUILD / "gettext"
 
 
@@ -69,7 +75,8 @@ def _sphinx(outdir: Path, doctrees: Path, builder: str, overrides: dict,
 
 def build_edition(edition: str) -> int:
     language, outdir, published = EDITIONS[edition]
-    status = _sphinx(outdir, outdir.parent / ".doctrees", "html", {"language": language})
+    status = _sphinx(outdir, outdir.parent / ".doctrees", "html",
+                     {"language": language, **SETTINGS[edition]})
     if status == 0 and published != outdir:
         staging = published.with_name(published.name + ".partial")
         shutil.rmtree(staging, ignore_errors=True)

@@ -15,18 +15,30 @@
 - Keeps display maths out of the translation. A formula is the same in both editions, and Sphinx
   re-parses a translated math block as reStructuredText (``::`` and an indented block), which a
   MyST page shows as a stray ``::``; the blocks are marked untranslatable before extraction.
+- Reads a translated message as inline text. Sphinx parses each translation as a small document
+  and drops it unless it is one paragraph, so a translated heading such as ``5. 异或`` (Markdown
+  for a numbered list) was silently left in English; a list marker at the start of a message is
+  escaped before parsing.
+- Keeps translated pages small. The nodes of a translation are parsed in a document of their own
+  and keep a reference to it, so every pickled page carried dozens of those documents (a
+  chapter's doctree grew sixteenfold, and reading it back dominated the Chinese build); the
+  reference is dropped once the nodes are in the page, which is the document they then report.
+- Looks up pybtex's plugins once. pybtex asks ``importlib.metadata`` for its entry points on
+  every citation, and a translated page cites again in each translated message; installed
+  entry points do not change during a build, so the answers are cached.
 - Adds the language switch: a link in every page's header to the same page in the other
   edition (English at the site root, Chinese under ``zh/``), and ``<link rel="alternate">``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
 from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx.application import Sphinx
-from sphinx.transforms import SphinxTransform
+from sphinx.transforms import SphinxTransform, i18n
 from sphinx_exercise.directive import ExerciseDirective
 from sphinx_exercise.nodes import exercise_subtitle
 
@@ -54,6 +66,54 @@ class TranslatablePasteTextRole(PasteTextRole):
                 spec = "" if ":" in self.text else ":s"
                 self.text = f"/{env.doc2path(env.docname, False)}::{self.text}{spec}"
         return super().run()
+
+
+# A list marker at the start of a message: "5. ", "5) ", "- ", "+ ", "* ".
+LIST_MARKER = re.compile(r"^(\d{1,9})([.)])(?=\s)|^([-+*])(?=\s)")
+
+
+def escape_list_marker(message: str) -> str:
+    """A message is inline text: escape a leading list marker so it stays text."""
+    return LIST_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", message, 1)
+
+
+def _publish_messages_as_text() -> None:
+    publish = i18n.publish_msgstr
+    if getattr(publish, "nndl_escapes_list_markers", False):
+        return
+
+    def publish_msgstr(app, source, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        return publish(app, escape_list_marker(source), *args, **kwargs)
+
+    publish_msgstr.nndl_escapes_list_markers = True
+    i18n.publish_msgstr = publish_msgstr
+
+
+class DropForeignDocuments(SphinxTransform):
+    """Nodes moved in from a translated message report the page as their document."""
+
+    default_priority = 21  # right after Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs: Any) -> None:
+        for node in self.document.findall():
+            if getattr(node, "_document", None) not in (None, self.document):
+                node._document = None
+
+
+def _cache_pybtex_entry_points() -> None:
+    import functools
+
+    import pybtex.plugin
+
+    lookup = pybtex.plugin.entry_points
+    if hasattr(lookup, "cache_info"):
+        return
+
+    @functools.cache
+    def entry_points(**selection: str) -> tuple:
+        return tuple(lookup(**selection))
+
+    pybtex.plugin.entry_points = entry_points
 
 
 class KeepMathBlocks(SphinxTransform):
@@ -124,6 +184,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_switch_to_header)
     app.add_role_to_domain("glue", "text", TranslatablePasteTextRole(), override=True)
     app.add_transform(KeepMathBlocks)
+    app.add_transform(DropForeignDocuments)
+    _cache_pybtex_entry_points()
+    _publish_messages_as_text()
     app.setup_extension("sphinx_exercise")
     app.add_directive("exercise", TranslatableExerciseDirective, override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

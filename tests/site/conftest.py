@@ -33,8 +33,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def site_pages(root: Path) -> list[str]:
-    """Every page of the website, the largest first (so parallel workers finish together)."""
-    pages = [p for p in root.rglob("*.html") if not p.relative_to(root).as_posix().startswith("_")]
+    """Every page of the website, both editions, the largest first (so parallel workers finish
+    together); files under folders such as _static are the theme's, not pages."""
+    pages = [p for p in root.rglob("*.html")
+             if not any(part.startswith("_") for part in p.relative_to(root).parts)]
     pages.sort(key=lambda p: (-p.stat().st_size, p.relative_to(root).as_posix()))
     return [p.relative_to(root).as_posix() for p in pages]
 
