@@ -26,6 +26,10 @@
 - Looks up pybtex's plugins once. pybtex asks ``importlib.metadata`` for its entry points on
   every citation, and a translated page cites again in each translated message; installed
   entry points do not change during a build, so the answers are cached.
+- Translates the table of contents' part captions. Jupyter Book inserts the toctrees (from
+  ``_toc.yml``) after Sphinx has translated the page, so their captions ("I Foundations") stayed
+  English in the Chinese sidebar although the catalogue has them; they are translated from the
+  same catalogue right after they are inserted.
 - Adds the language switch: a link in every page's header to the same page in the other
   edition (English at the site root, Chinese under ``zh/``), and ``<link rel="alternate">``.
 """
@@ -33,6 +37,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -116,6 +121,34 @@ def _cache_pybtex_entry_points() -> None:
     pybtex.plugin.entry_points = entry_points
 
 
+class TranslateInsertedToctrees(SphinxTransform):
+    """Translate the captions and titles of the toctrees sphinx-external-toc inserts."""
+
+    default_priority = 101  # right after sphinx-external-toc's InsertToctrees (100)
+
+    def apply(self, **kwargs: Any) -> None:
+        from sphinx import addnodes
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+
+        if (self.config.language or "en") == "en":
+            return
+        toctrees = list(self.document.findall(addnodes.toctree))
+        if not toctrees:
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [str(Path(self.env.srcdir, d)) for d in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if not found:
+            return
+        for toctree in toctrees:
+            toctree.preserve_original_messages()
+            for message in toctree.extract_original_messages():
+                translated = catalog.gettext(message)
+                if translated and translated != message:
+                    toctree.apply_translated_message(message, translated)
+
+
 class KeepMathBlocks(SphinxTransform):
     """Display maths is not a message: it is the same formula in every edition."""
 
@@ -185,6 +218,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role_to_domain("glue", "text", TranslatablePasteTextRole(), override=True)
     app.add_transform(KeepMathBlocks)
     app.add_transform(DropForeignDocuments)
+    app.add_transform(TranslateInsertedToctrees)
     _cache_pybtex_entry_points()
     _publish_messages_as_text()
     app.setup_extension("sphinx_exercise")

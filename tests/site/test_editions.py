@@ -1,8 +1,8 @@
 """The two editions of the website: English at the root, Chinese under zh/.
 
 Every page exists in both; each page's language switch names the same page in the other edition
-(followed here by a reader's click); the Chinese pages are Chinese (language attribute, headings
-and prose in Chinese) while their code, outputs, launch links and downloadable notebooks are the
+(followed here by a reader's click); the Chinese pages are Chinese (language attribute, page
+heading and the sidebar's parts) while their code, outputs, launch links and downloadable notebooks are the
 English edition's own files.
 """
 
@@ -20,6 +20,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 SWITCH = re.compile(r'<a class="btn nndl-language-switch" href="([^"]+)"')
 LANG = re.compile(r'<html lang="([^"]+)"')
 H1 = re.compile(r"<h1>(.*?)<", re.S)
+CAPTION = re.compile(r'caption-text">([^<]*)<')
 LAUNCH = re.compile(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com)/[^"]+)"')
 DOWNLOAD = re.compile(r'href="((?:\.\./)*_sources/[^"]+\.ipynb)"')
 # Sphinx's generated pages, not in the table of contents
@@ -71,6 +72,8 @@ def test_chinese_pages_are_in_chinese(site_dir: Path, pages: list[str]) -> None:
         if rel.removeprefix("zh/") not in GENERATED and not (heading and CJK.search(heading.group(1))):
             problems.append(f"{rel}: heading {heading.group(1) if heading else None!r} "
                             "is not Chinese")
+        problems += [f"{rel}: sidebar part {caption!r} is not Chinese"
+                     for caption in CAPTION.findall(html) if not CJK.search(caption)]
     assert not problems, "\n".join(problems)
 
 
