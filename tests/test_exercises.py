@@ -428,7 +428,7 @@ def test_quiz_questions_name_exercises_of_their_chapter() -> None:
             assert q.exercise.startswith(f"ex-{chapter}-"), q.exercise
 
 
-def test_every_exercise_has_a_check_or_a_quiz() -> None:
+def test_every_exercise_has_a_check_or_aquiz() -> None:
     assert set(coverage()) <= CHAPTER_LABELS
     missing = sorted(CHAPTER_LABELS - set(coverage()))
     assert not missing, f"exercises with neither a check nor a quiz: {missing}"
@@ -589,3 +589,34 @@ def test_a_chapter_must_hold_question_tables(tmp_path: Path) -> None:
     path.write_text('05 = ["What?"]\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"chapter 05 must be one or more \[\[05\]\] tables"):
         load_quizzes(path)
+
+
+# ---------------------------------------------------------------- quizzes in Chinese
+_BILINGUAL = dict(prompt="Which?", options=("left", "right"), answer=1, explanation="Because.",
+                  prompt_zh="哪一个？", options_zh=("左", "右"), explanation_zh="因为。")
+
+
+def test_a_chinese_version_must_be_whole() -> None:
+    with pytest.raises(ValueError, match="explanation_zh"):
+        Question(**{**_BILINGUAL, "explanation_zh": ""})
+    with pytest.raises(ValueError, match="options_zh must translate each of the 2"):
+        Question(**{**_BILINGUAL, "options_zh": ("左",)})
+    with pytest.raises(ValueError, match="options_zh must be distinct"):
+        Question(**{**_BILINGUAL, "options_zh": ("左", "左")})
+    with pytest.raises(TypeError, match="options_zh must be a tuple"):
+        Question(**{**_BILINGUAL, "options_zh": "左右"})
+
+
+def test_a_bilingual_quiz_carries_both_languages() -> None:
+    page = quiz([_BILINGUAL, {**_BILINGUAL, "prompt": "Which one?"}])._repr_html_()
+    assert 'data-zh="1"' in page
+    assert '<span lang="en">left</span><span lang="zh-CN">左</span>' in page
+    assert '<span lang="zh-CN">自测</span>' in page
+    assert 'data-explain-zh="因为。"' in page
+
+
+def test_a_quiz_with_one_english_only_question_stays_english() -> None:
+    english = {k: v for k, v in _BILINGUAL.items() if not k.endswith("_zh")}
+    page = quiz([_BILINGUAL, english])._repr_html_()
+    assert 'lang="zh-CN"' not in page and 'data-zh' not in page
+    assert ">left</button>" in page

@@ -138,3 +138,20 @@ def test_the_language_switch_names_the_same_page(language: str, pagename: str, h
     ext.language_switch(App(), pagename, "page.html", context, None)
     assert context["nndl_language_switch"]["href"] == href
     assert f'href="{href}"' in context["metatags"]
+
+
+def test_every_quiz_question_has_its_chinese_version_in_the_glossary_terms() -> None:
+    from nndl_book.exercises import QUIZZES
+
+    terms = [(english, i18n._term_pattern(english)) for english, chinese in i18n.glossary_terms()
+             if not i18n._term_pattern(english).search(chinese)]
+    problems = []
+    for chapter, questions in QUIZZES.items():
+        for number, q in enumerate(questions, start=1):
+            if not (q.prompt_zh and q.explanation_zh):
+                problems.append(f"chapter {chapter}, question {number}: no Chinese version")
+                continue
+            for text in (q.prompt_zh, q.explanation_zh, *q.options_zh):
+                problems += [f"chapter {chapter}, question {number}: {english!r} in {text!r}"
+                             for english, pattern in terms if pattern.search(text)]
+    assert not problems, "\n".join(problems)

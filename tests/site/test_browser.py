@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from quiz_page import answer_quiz, quiz_chapter
+from quiz_page import answer_quiz, in_chinese, quiz_chapter
 
 # A page that sends the reader on to another (the site's index.html).
 REDIRECT = re.compile(r'<meta\s+http-equiv="refresh"', re.IGNORECASE)
@@ -285,7 +285,7 @@ def test_page_offline(browser: Browser, server: str, site_dir: Path, page_path: 
             assert operate_explorers(page, rel) > 0, f"{rel}: its explorers did not render"
         chapter = quiz_chapter(rel)
         if chapter is not None:
-            issues += answer_quiz(page, chapter)
+            issues += answer_quiz(page, chapter, in_chinese(rel))
     finally:
         page.close()
     issues += log.problems()

@@ -2,8 +2,9 @@
 
 Every page exists in both; each page's language switch names the same page in the other edition
 (followed here by a reader's click); the Chinese pages are Chinese (language attribute, page
-heading and the sidebar's parts) while their code, outputs, launch links and downloadable notebooks are the
-English edition's own files.
+heading and the sidebar's parts) while their code, outputs, launch links and downloadable
+notebooks are the English edition's own files. (The quizzes in both languages are answered by
+the page test, test_browser.py.)
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def test_chinese_pages_are_in_chinese(site_dir: Path, pages: list[str]) -> None:
         if not lang or lang.group(1) != "zh-CN":
             problems.append(f"{rel}: html lang {lang.group(1) if lang else None!r}")
         heading = H1.search(html)
-        if rel.removeprefix("zh/") not in GENERATED and not (heading and CJK.search(heading.group(1))):
+        chinese_heading = heading and CJK.search(heading.group(1))
+        if rel.removeprefix("zh/") not in GENERATED and not chinese_heading:
             problems.append(f"{rel}: heading {heading.group(1) if heading else None!r} "
                             "is not Chinese")
         problems += [f"{rel}: sidebar part {caption!r} is not Chinese"

@@ -40,6 +40,10 @@ class Question:
         Numeric questions: answers within this distance of ``answer`` count as correct.
     exercise : str, optional
         Label of the exercise the question comes from (``ex-NN-slug``), for the exercise index.
+    prompt_zh, explanation_zh : str, optional
+        The prompt and the explanation in Chinese, shown on the Chinese edition's pages.
+    options_zh : tuple of str, optional
+        The options in Chinese, in the order of ``options`` (``answer`` indexes both).
     """
 
     prompt: str
@@ -48,6 +52,9 @@ class Question:
     options: tuple[str, ...] = ()
     tolerance: float = 0.0
     exercise: str = ""
+    prompt_zh: str = ""
+    options_zh: tuple[str, ...] = ()
+    explanation_zh: str = ""
 
     def __post_init__(self) -> None:
         for name in ("prompt", "explanation"):
@@ -80,6 +87,29 @@ class Question:
         if self.exercise and not LABEL.match(str(self.exercise)):
             raise ValueError(f"exercise must be a label such as 'ex-05-nndl-4-1', "
                              f"got {self.exercise!r}")
+        self._check_chinese()
+
+    def _check_chinese(self) -> None:
+        if isinstance(self.options_zh, str) or not isinstance(self.options_zh, (tuple, list)):
+            raise TypeError("options_zh must be a tuple of strings, "
+                            f"got {type(self.options_zh).__name__}")
+        object.__setattr__(self, "options_zh", tuple(self.options_zh))
+        given = [name for name in ("prompt_zh", "options_zh", "explanation_zh")
+                 if getattr(self, name)]
+        if not given:
+            return
+        for name in ("prompt_zh", "explanation_zh"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"{name} must be a non-empty string when the question has a "
+                                 f"Chinese version ({', '.join(given)} given), got {value!r}")
+        if len(self.options_zh) != len(self.options):
+            raise ValueError(f"options_zh must translate each of the {len(self.options)} "
+                             f"options, in order; got {len(self.options_zh)}")
+        if not all(isinstance(o, str) and o.strip() for o in self.options_zh):
+            raise ValueError("options_zh must be non-empty strings")
+        if len(set(self.options_zh)) != len(self.options_zh):
+            raise ValueError(f"options_zh must be distinct, got {list(self.options_zh)}")
 
     @property
     def numeric(self) -> bool:
@@ -110,6 +140,9 @@ def _as_question(item: object, i: int) -> Question:
 
 
 _STYLE = """
+.nndl-quiz [lang=zh-CN]{display:none}
+html[lang^=zh] .nndl-quiz [lang=en]{display:none}
+html[lang^=zh] .nndl-quiz [lang=zh-CN]{display:inline}
 .nndl-quiz{border:1px solid #c9ccd1;border-radius:6px;padding:.6em 1em;margin:.6em 0;max-width:46em}
 .nndl-quiz h4{margin:.2em 0 .5em 0;font-size:1em}
 .nndl-quiz-q{margin:.4em 0 .9em 0}
@@ -133,10 +166,15 @@ _SCRIPT = """
   var root = document.getElementById("%(id)s");
   if (!root || root.dataset.ready) { return; }
   root.dataset.ready = "1";
+  var zh = /^zh/i.test(document.documentElement.lang || "") && root.dataset.zh === "1";
   function say(q, right) {
     var out = q.querySelector(".nndl-quiz-feedback");
     out.className = "nndl-quiz-feedback " + (right ? "is-right" : "is-wrong");
-    out.textContent = right ? "Correct. " + q.dataset.explain : "Not quite. Try again.";
+    if (zh) {
+      out.textContent = right ? "正确。" + q.dataset.explainZh : "不太对，再试一次。";
+    } else {
+      out.textContent = right ? "Correct. " + q.dataset.explain : "Not quite. Try again.";
+    }
   }
   root.querySelectorAll(".nndl-quiz-q").forEach(function (q) {
     q.querySelectorAll(".nndl-quiz-option").forEach(function (b) {
@@ -173,10 +211,14 @@ class Quiz:
     Its text representation (what nbval compares, and what a terminal shows) lists the prompts.
     """
 
-    def __init__(self, questions: list[Question], title: str) -> None:
+    def __init__(self, questions: list[Question], title: str, title_zh: str = "") -> None:
         self.questions = questions
         self.title = title
-        payload = json.dumps([asdict(q) for q in questions] + [title], sort_keys=True)
+        # Chinese only when every question has it: a page never mixes the two languages
+        self.chinese = bool(title_zh) and all(q.prompt_zh for q in questions)
+        self.title_zh = title_zh if self.chinese else ""
+        payload = json.dumps([asdict(q) for q in questions] + [title, self.title_zh],
+                             sort_keys=True)
         self.id = "nndl-quiz-" + hashlib.sha1(payload.encode()).hexdigest()[:10]
 
     def __repr__(self) -> str:
@@ -185,37 +227,55 @@ class Quiz:
         lines += [f"{i}. {q.prompt}" for i, q in enumerate(self.questions, start=1)]
         return "\n".join(lines)
 
+    def _text(self, english: str, chinese: str) -> str:
+        """HTML of a text in English, and in Chinese where the page is Chinese."""
+        if not self.chinese:
+            return html.escape(english)
+        return (f'<span lang="en">{html.escape(english)}</span>'
+                f'<span lang="zh-CN">{html.escape(chinese)}</span>')
+
     def _question_html(self, i: int, q: Question) -> str:
         qid = f"{self.id}-{i}"
         e = html.escape
+        explain_zh = f' data-explain-zh="{e(q.explanation_zh)}"' if self.chinese else ""
         head = (f'<div class="nndl-quiz-q" data-answer="{e(str(q.answer))}" '
-                f'data-tolerance="{e(repr(float(q.tolerance)))}" data-explain="{e(q.explanation)}">'
-                f'<p class="nndl-quiz-prompt" id="{qid}-p">{i}. {e(q.prompt)}</p>')
+                f'data-tolerance="{e(repr(float(q.tolerance)))}" data-explain="{e(q.explanation)}"'
+                f'{explain_zh}>'
+                f'<p class="nndl-quiz-prompt" id="{qid}-p">{i}. '
+                f'{self._text(q.prompt, q.prompt_zh)}</p>')
         if q.numeric:
-            body = (f'<label for="{qid}-in">Your answer </label>'
+            body = (f'<label for="{qid}-in">{self._text("Your answer", "你的答案")} </label>'
                     f'<input id="{qid}-in" type="text" inputmode="decimal" autocomplete="off" '
                     f'aria-describedby="{qid}-p">'
-                    f'<button type="button" class="nndl-quiz-submit">Check</button>')
+                    f'<button type="button" class="nndl-quiz-submit">'
+                    f'{self._text("Check", "检查")}</button>')
         else:
+            zh = q.options_zh or q.options
             buttons = "".join(f'<button type="button" class="nndl-quiz-option" '
-                              f'data-index="{k}" aria-pressed="false">{e(q.options[k])}</button>'
+                              f'data-index="{k}" aria-pressed="false">'
+                              f'{self._text(q.options[k], zh[k])}</button>'
                               for k in display_order(q))
             body = f'<div role="group" aria-labelledby="{qid}-p">{buttons}</div>'
         feedback = '<p class="nndl-quiz-feedback" role="status" aria-live="polite"></p>'
         return head + body + feedback + "</div>"
 
     def _repr_html_(self) -> str:
-        parts = [f'<div class="nndl-quiz" id="{self.id}">',
+        zh = ' data-zh="1"' if self.chinese else ""
+        parts = [f'<div class="nndl-quiz" id="{self.id}"{zh}>',
                  f"<style>{_STYLE.strip()}</style>",
-                 f"<h4>{html.escape(self.title)}</h4>"]
+                 f"<h4>{self._text(self.title, self.title_zh)}</h4>"]
         parts += [self._question_html(i, q) for i, q in enumerate(self.questions, start=1)]
         parts.append(f"<script>{_SCRIPT % {'id': self.id}}</script></div>")
         return "\n".join(parts)
 
 
 def quiz(questions: str | Iterable[Question | Mapping[str, object]],
-         title: str = "Self-test") -> Quiz:
+         title: str = "Self-test", title_zh: str = "自测") -> Quiz:
     """A quiz of ``questions``, shown as buttons that say "Correct." or "Not quite.".
+
+    When every question has a Chinese version (``prompt_zh``, ...), the quiz carries both
+    languages and shows the one of the page: Chinese on the Chinese edition, English elsewhere
+    (the notebooks in Jupyter, Binder and Colab are English).
 
     Parameters
     ----------
@@ -224,6 +284,8 @@ def quiz(questions: str | Iterable[Question | Mapping[str, object]],
         themselves (dicts take the fields of :class:`Question`).
     title : str, default "Self-test"
         Heading shown above the questions.
+    title_zh : str, default "自测"
+        The heading on the Chinese edition (used when the questions have Chinese versions).
 
     Returns
     -------
@@ -246,7 +308,9 @@ def quiz(questions: str | Iterable[Question | Mapping[str, object]],
         questions = QUIZZES[questions]
     if not isinstance(title, str) or not title.strip():
         raise ValueError(f"title must be a non-empty string, got {title!r}")
+    if not isinstance(title_zh, str):
+        raise ValueError(f"title_zh must be a string, got {title_zh!r}")
     items = list(questions)
     if not items:
         raise ValueError("questions must hold at least one question")
-    return Quiz([_as_question(item, i) for i, item in enumerate(items)], title)
+    return Quiz([_as_question(item, i) for i, item in enumerate(items)], title, title_zh)
