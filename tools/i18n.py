@@ -41,6 +41,7 @@ LOCALES = ROOT / "locales"
 CATALOGUES = LOCALES / LANGUAGE / "LC_MESSAGES"
 TEMPLATES = ROOT / "_build" / "gettext"
 GLOSSARY = ROOT / "book" / "appendix" / "glossary.md"
+BUGS = "https://github.com/nndl-book/nndl-book/issues"
 # pages whose prose is compared against the glossary (the glossary lists both sides itself)
 GLOSSARY_EXEMPT = {"book/appendix/glossary"}
 
@@ -77,7 +78,8 @@ def extract(outdir: Path) -> dict[str, Catalog]:
                 continue
             with path.open("rb") as handle:
                 source = read_po(handle)
-            template = Catalog(project="nndl-book", fuzzy=False)
+            template = Catalog(project="nndl-book", copyright_holder="The nndl-book authors",
+                               msgid_bugs_address=BUGS, fuzzy=False)
             for message in source:
                 if not message.id:
                     continue
