@@ -31,8 +31,10 @@ def test_readme_commands_are_the_ones_checked() -> None:
 
 def check_book(repo: Path, env: dict, tmp: Path) -> None:
     proc = run("make book", cwd=repo, env=env, shell=True, timeout=1800)
-    assert f"The website is at {repo / '_build' / 'html'}/index.html" in proc.stdout
-    assert (repo / "_build" / "html" / "index.html").is_file()
+    html = repo / "_build" / "html"
+    assert f"The website is at {html}/index.html, the Chinese edition at {html}/zh/index.html" \
+        in proc.stdout
+    assert (html / "index.html").is_file() and (html / "zh" / "index.html").is_file()
 
 
 def check_test(repo: Path, env: dict, tmp: Path) -> None:
@@ -49,6 +51,9 @@ def check_serve(repo: Path, env: dict, tmp: Path) -> None:
         assert status == 200 and "Forward propagation" in body
         status, _, body = http_get("http://127.0.0.1:8000/book/chapters/01_forward_propagation.html")
         assert status == 200 and "<h1>" in body
+        status, _, body = http_get(
+            "http://127.0.0.1:8000/zh/book/chapters/01_forward_propagation.html")
+        assert status == 200 and 'lang="zh-CN"' in body and "前向传播" in body
     finally:
         server.stop()
 
@@ -79,9 +84,30 @@ def check_student(repo: Path, env: dict, tmp: Path) -> None:
         assert "solution-start" not in text, f"{stem}: a solution survived in the student edition"
 
 
+def _catalogues(repo: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(repo)): p.read_bytes()
+            for p in sorted((repo / "locales").rglob("*.po"))}
+
+
+def check_po(repo: Path, env: dict, tmp: Path) -> None:
+    """On a consistent checkout, updating the catalogues changes nothing."""
+    before = _catalogues(repo)
+    run("make po", cwd=repo, env=env, shell=True, timeout=600)
+    after = _catalogues(repo)
+    assert before and after.keys() == before.keys()
+    changed = [name for name in before if after[name] != before[name]]
+    assert not changed, f"make po changed catalogues of an up-to-date checkout: {changed}"
+
+
+def check_translations(repo: Path, env: dict, tmp: Path) -> None:
+    proc = run("make translations", cwd=repo, env=env, shell=True, timeout=600)
+    assert "every message of every page is translated; none is fuzzy" in proc.stdout
+
+
 #: How each README command is checked.
 HOW = {"make book": check_book, "make test": check_test, "make serve": check_serve,
-       "make lab": check_lab, "make student": check_student}
+       "make lab": check_lab, "make student": check_student, "make po": check_po,
+       "make translations": check_translations}
 
 
 def test_every_readme_command_runs_in_a_fresh_copy(tmp_path: Path) -> None:
