@@ -12,9 +12,10 @@
   argument without a source, and Sphinx's gettext skips text without one; the title's text is
   now an inline node carrying the argument as its MyST source, so it is extracted and replaced
   like a heading.
-- Keeps display maths out of the translation. A formula is the same in both editions, and Sphinx
-  re-parses a translated math block as reStructuredText (``::`` and an indented block), which a
-  MyST page shows as a stray ``::``; the blocks are marked untranslatable before extraction.
+- Translates display maths itself. A display formula is a message (its words in ``\text{}`` are
+  prose), but Sphinx re-parses a translated math block as reStructuredText (``::`` and an
+  indented block), which a MyST page shows as a stray ``::``; the extension puts the translated
+  LaTeX in place before Sphinx's turn and tells Sphinx to leave the block alone.
 - Reads a translated message as inline text. Sphinx parses each translation as a small document
   and drops it unless it is one paragraph, so a translated heading such as ``5. 异或`` (Markdown
   for a numbered list) was silently left in English; a list marker at the start of a message is
@@ -128,18 +129,10 @@ class TranslateInsertedToctrees(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         from sphinx import addnodes
-        from sphinx.locale import init as init_locale
-        from sphinx.util.i18n import docname_to_domain
 
-        if (self.config.language or "en") == "en":
-            return
         toctrees = list(self.document.findall(addnodes.toctree))
-        if not toctrees:
-            return
-        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
-        dirs = [str(Path(self.env.srcdir, d)) for d in self.config.locale_dirs]
-        catalog, found = init_locale(dirs, self.config.language, domain)
-        if not found:
+        catalog = page_catalogue(self) if toctrees else None
+        if catalog is None:
             return
         for toctree in toctrees:
             toctree.preserve_original_messages()
@@ -149,15 +142,36 @@ class TranslateInsertedToctrees(SphinxTransform):
                     toctree.apply_translated_message(message, translated)
 
 
-class KeepMathBlocks(SphinxTransform):
-    """Display maths is not a message: it is the same formula in every edition."""
+def page_catalogue(transform: SphinxTransform):  # noqa: ANN201
+    """The translations of the page being read, or None in the English edition."""
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    if (transform.config.language or "en") == "en":
+        return None
+    domain = docname_to_domain(transform.env.docname, transform.config.gettext_compact)
+    dirs = [str(Path(transform.env.srcdir, d)) for d in transform.config.locale_dirs]
+    catalog, found = init_locale(dirs, transform.config.language, domain)
+    return catalog if found else None
+
+
+class TranslateMathBlocks(SphinxTransform):
+    """Replace a display formula by its translation (LaTeX, as written in the catalogue)."""
 
     default_priority = 10  # before Sphinx's Locale transform (20) replaces messages
 
     def apply(self, **kwargs: Any) -> None:
-        for node in self.document.findall(nodes.math_block):
+        blocks = list(self.document.findall(nodes.math_block))
+        catalog = page_catalogue(self) if blocks else None
+        if catalog is None:
+            return  # English: the blocks stay messages, so gettext extracts them
+        for node in blocks:
             node["translatable"] = False
-
+            message = node.rawsource or node.astext()
+            translated = catalog.gettext(message)
+            if translated and translated != message:
+                node.rawsource = translated
+                node.children = [nodes.Text(translated)]
 
 class TranslatableExerciseDirective(ExerciseDirective):
     """``{exercise}`` whose title (the directive's argument) is a translatable message."""
@@ -216,7 +230,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", language_switch)
     app.connect("config-inited", add_switch_to_header)
     app.add_role_to_domain("glue", "text", TranslatablePasteTextRole(), override=True)
-    app.add_transform(KeepMathBlocks)
+    app.add_transform(TranslateMathBlocks)
     app.add_transform(DropForeignDocuments)
     app.add_transform(TranslateInsertedToctrees)
     _cache_pybtex_entry_points()
