@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import ipywidgets as w
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from widget_frames import PNG, frames_of
 
 from nndl_book.widgets import Control, Explorer, format_value
-
-PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def line_plot(slope=1.0, shift=0.0, kind="line"):
@@ -18,12 +16,6 @@ def line_plot(slope=1.0, shift=0.0, kind="line"):
     x = np.linspace(0, 1, 20)
     ax.plot(x, slope * x + shift, "o-" if kind == "dots" else "-")
     return fig, {"end value": slope + shift}
-
-
-def frames_of(widget: w.Widget) -> list[w.VBox]:
-    if isinstance(widget, w.Stack):
-        return [f for child in widget.children for f in frames_of(child)]
-    return [widget]
 
 
 def captions(explorer: Explorer) -> list[str]:

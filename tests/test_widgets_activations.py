@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-import ipywidgets as w
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from widget_frames import PNG, frames_of
 
 from nndl_book.engine.probes import dead_units, layer_preactivations
 from nndl_book.maths.activations import ACTIVATIONS
@@ -19,14 +19,6 @@ from nndl_book.widgets.activations import (
     draw_activation,
 )
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def frames_of(widget: w.Widget) -> list[w.VBox]:
-    if isinstance(widget, w.Stack):
-        return [f for child in widget.children for f in frames_of(child)]
-    return [widget]
 
 
 def expected_dead_fraction(derivative, bias: float, seed: int = 0) -> float:

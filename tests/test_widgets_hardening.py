@@ -6,6 +6,7 @@ import time
 
 import pytest
 from matplotlib.figure import Figure
+from widget_frames import PNG
 
 from nndl_book.widgets import Control, Explorer
 from nndl_book.widgets.activations import activation_explorer
@@ -14,7 +15,6 @@ from nndl_book.widgets.initialisation import initialisation_explorer
 from nndl_book.widgets.race import optimizer_race
 from nndl_book.widgets.two_moons import draw_two_moons, two_moons_trainer
 
-PNG = b"\x89PNG\r\n\x1a\n"
 FACTORIES = [two_moons_trainer, activation_explorer, optimizer_race, initialisation_explorer]
 
 

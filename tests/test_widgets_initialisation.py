@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import warnings
 
-import ipywidgets as w
 import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
+from widget_frames import PNG, frames_of
 
 from nndl_book.engine.probes import INIT_SCHEMES, LayerStatistics, layer_statistics
 from nndl_book.maths.init import initialise
 from nndl_book.plots import figure_to_png
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES, Explorer
 from nndl_book.widgets.initialisation import draw_initialisation, initialisation_explorer
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def frames_of(widget: w.Widget) -> list[w.VBox]:
-    if isinstance(widget, w.Stack):
-        return [f for child in widget.children for f in frames_of(child)]
-    return [widget]
 
 
 @pytest.fixture(scope="module")

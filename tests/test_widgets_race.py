@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import ipywidgets as w
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from widget_frames import PNG, frames_of
 
 from nndl_book.engine.landscapes import get_landscape
 from nndl_book.engine.race import (
@@ -18,14 +18,6 @@ from nndl_book.engine.race import (
 )
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
 from nndl_book.widgets.race import draw_race, optimizer_race
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def frames_of(widget: w.Widget) -> list[w.VBox]:
-    if isinstance(widget, w.Stack):
-        return [f for child in widget.children for f in frames_of(child)]
-    return [widget]
 
 
 @pytest.fixture(scope="module")

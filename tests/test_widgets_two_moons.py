@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import ipywidgets as w
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from widget_frames import PNG, frames_of
 
 from nndl_book.engine import MLP
 from nndl_book.engine.train import train
@@ -14,14 +14,6 @@ from nndl_book.training.moons import MoonsSetting, fit_moons, moons_split
 from nndl_book.widgets import Control, Explorer
 from nndl_book.widgets.explorer import DEFAULT_BUDGET_BYTES
 from nndl_book.widgets.two_moons import draw_two_moons, two_moons_trainer
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def frames_of(widget: w.Widget) -> list[w.VBox]:
-    if isinstance(widget, w.Stack):
-        return [f for child in widget.children for f in frames_of(child)]
-    return [widget]
 
 
 def texts_of(fig: Figure) -> list[str]:
