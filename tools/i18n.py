@@ -127,7 +127,6 @@ class PageStatus:
     translated: int = 0
     fuzzy: int = 0
     untranslated: int = 0
-    stale: int = 0  # translated messages the page no longer has
 
     @property
     def complete(self) -> bool:
@@ -158,7 +157,6 @@ def status(templates: dict[str, Catalog]) -> tuple[list[PageStatus], list[str]]:
                 problems.append(f"{page}: fuzzy: {_short(message_id)}")
             else:
                 row.translated += 1
-        row.stale = sum(1 for m in catalogue if m.id and m.id not in wanted and m.string)
         result.append(row)
     for page in sorted(set(pages) - set(templates)):
         problems.append(f"{page}: catalogue for a page the book no longer has")

@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,44 +87,39 @@ def build_edition(edition: str) -> int:
     return status
 
 
+def _build_in_process(edition: str) -> tuple[str, int, float, Path]:
+    """Build one edition in a process of its own, its output in a log file."""
+    log = BUILD / f"site-{edition}.log"
+    print(f"== building the {edition} edition into "
+          f"{EDITIONS[edition][2].relative_to(ROOT)} (log: {log.relative_to(ROOT)})", flush=True)
+    start = time.perf_counter()
+    with log.open("w") as handle:
+        status = subprocess.run([sys.executable, __file__, "edition", edition], cwd=ROOT,
+                                stdout=handle, stderr=subprocess.STDOUT, check=False).returncode
+    return edition, status, time.perf_counter() - start, log
+
+
 def build(editions: list[str], jobs: int) -> int:
     """Build the editions, ``jobs`` at a time, each in its own process; report each one's log.
 
     Every edition has its own doctrees and output folders, so two can run side by side.
     """
     BUILD.mkdir(exist_ok=True)
-    pending = list(editions)
-    running: dict[str, tuple[subprocess.Popen, Path, float]] = {}
     failed = []
-    while pending or running:
-        while pending and len(running) < jobs:
-            edition = pending.pop(0)
-            log = BUILD / f"site-{edition}.log"
-            print(f"== building the {edition} edition into "
-                  f"{EDITIONS[edition][2].relative_to(ROOT)} (log: {log.relative_to(ROOT)})",
-                  flush=True)
-            with log.open("w") as handle:
-                process = subprocess.Popen(
-                    [sys.executable, __file__, "edition", edition],
-                    stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
-            running[edition] = (process, log, time.perf_counter())
-        edition = next((e for e, (p, _, _) in running.items() if p.poll() is not None), None)
-        if edition is None:
-            time.sleep(0.2)
-            continue
-        process, log, start = running.pop(edition)
-        text = log.read_text(encoding="utf-8", errors="replace")
-        warnings = [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
-        seconds = time.perf_counter() - start
-        if process.returncode:
-            failed.append(edition)
-            print(f"== the {edition} edition FAILED after {seconds:.1f} s; its log ends:\n"
-                  + "\n".join(text.splitlines()[-40:]), file=sys.stderr, flush=True)
-        else:
-            print(f"== the {edition} edition built in {seconds:.1f} s, "
-                  f"{len(warnings)} warnings", flush=True)
-        for line in warnings:
-            print("   " + line, file=sys.stderr)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for done in as_completed([pool.submit(_build_in_process, e) for e in editions]):
+            edition, status, seconds, log = done.result()
+            text = log.read_text(encoding="utf-8", errors="replace")
+            warnings = [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
+            if status:
+                failed.append(edition)
+                print(f"== the {edition} edition FAILED after {seconds:.1f} s; its log ends:\n"
+                      + "\n".join(text.splitlines()[-40:]), file=sys.stderr, flush=True)
+            else:
+                print(f"== the {edition} edition built in {seconds:.1f} s, "
+                      f"{len(warnings)} warnings", flush=True)
+            for line in warnings:
+                print("   " + line, file=sys.stderr)
     return 1 if failed else 0
 
 
