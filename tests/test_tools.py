@@ -161,3 +161,64 @@ def test_exercise_index_of_the_book_follows_the_registry(exercise_index) -> None
         assert ("check" in column) == (label in CHECKS), label
         assert ("quiz" in column) == (label in quizzed), label
     assert set(CHECKS) <= set(rows) and quizzed <= set(rows)
+
+
+def _widget_notebook(module, source: str, model_ids: list[str]) -> nbformat.NotebookNode:
+    """A chapter read from ``source`` whose last code cell shows a box of sliders."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell(part) if part.startswith("#") else
+        nbformat.v4.new_code_cell(part) for part in source.split("\n\n")])
+    box, *sliders = model_ids
+    nb.cells[-1].outputs = [nbformat.v4.new_output(
+        "display_data", {module.WIDGET_VIEW: {"model_id": box, "version_major": 2,
+                                              "version_minor": 0}})]
+    state = {box: {"model_name": "VBoxModel",
+                   "state": {"children": [f"IPY_MODEL_{s}" for s in sliders]}}}
+    state.update({s: {"model_name": "IntSliderModel", "state": {"value": i}}
+                  for i, s in enumerate(sliders)})
+    nb.metadata["widgets"] = {module.WIDGET_STATE: {"state": state, "version_major": 2,
+                                                    "version_minor": 0}}
+    return nb
+
+
+def test_written_notebooks_have_derived_ids(notebooks) -> None:
+    """Executing a chapter twice writes the same file: cell and widget ids are not random."""
+    source = "# Title\n\nx = 1\n\nx = 1\n\nshow()"
+    first = nbformat.reads(notebooks.stable_text(
+        _widget_notebook(notebooks, source, ["a" * 32, "b" * 32, "c" * 32]), "09_a"), 4)
+    again_text = notebooks.stable_text(
+        _widget_notebook(notebooks, source, ["f" * 32, "e" * 32, "d" * 32]), "09_a")
+    again = nbformat.reads(again_text, 4)
+    assert nbformat.writes(first) == again_text  # other random ids, same file
+    ids = [cell.id for cell in first.cells]
+    assert len(set(ids)) == 4  # the two identical cells get different ids
+    state = first.metadata.widgets[notebooks.WIDGET_STATE]["state"]
+    box = first.cells[-1].outputs[0].data[notebooks.WIDGET_VIEW]["model_id"]
+    assert "a" * 32 not in again_text and set(state) == set(again.metadata.widgets[
+        notebooks.WIDGET_STATE]["state"])
+    children = [ref.removeprefix("IPY_MODEL_") for ref in state[box]["state"]["children"]]
+    assert [state[child]["state"]["value"] for child in children] == [0, 1]  # references kept
+    nbformat.validate(first)
+
+    edited = _widget_notebook(notebooks, source.replace("show()", "show(1)"),
+                              ["a" * 32, "b" * 32, "c" * 32])
+    edited = nbformat.reads(notebooks.stable_text(edited, "09_a"), 4)
+    assert [cell.id for cell in edited.cells][:3] == ids[:3]  # unchanged cells keep their ids
+    assert edited.cells[3].id != ids[3]
+    other = nbformat.reads(notebooks.stable_text(
+        _widget_notebook(notebooks, source, ["a" * 32, "b" * 32, "c" * 32]), "09_b"), 4)
+    assert not set(ids) & {cell.id for cell in other.cells}  # another chapter, other ids
+
+
+def test_printing_cut_into_several_messages_is_stored_as_one_output(notebooks) -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1); print(2)")])
+    new = nbformat.v4.new_output
+    nb.cells[0].outputs = [new("stream", name="stdout", text="1\n"),
+                           new("stream", name="stdout", text="2\n"),
+                           new("stream", name="stderr", text="warning\n"),
+                           new("execute_result", {"text/plain": "3"}, execution_count=1),
+                           new("stream", name="stdout", text="4\n")]
+    outputs = nbformat.reads(notebooks.stable_text(nb, "09_a"), 4).cells[0].outputs
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in outputs] == [
+        ("stream", "stdout", "1\n2\n"), ("stream", "stderr", "warning\n"),
+        ("execute_result", None, None), ("stream", "stdout", "4\n")]

@@ -14,12 +14,18 @@ Each chapter's first cell installs, in Colab, the release of the package tagged
 ``v{nndl_book.__version__}``, so a notebook keeps installing the package it was executed with
 after ``main`` moves on. ``check`` fails when a chapter names another version; ``pin`` rewrites
 the tag after the version changes (see CONTRIBUTING.md, "Releases").
+
+Identifiers in a written notebook are derived, not random (:func:`stable_text`): a cell's id
+from its chapter, type and source, a widget model's id from its chapter and its place in the
+widget state. Executing an unchanged chapter again writes the same file, and the diff of an
+edited chapter shows the cells that changed.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import os
 import re
 import sys
@@ -112,6 +118,56 @@ def cell_key(cell: nbformat.NotebookNode) -> tuple[str, str, tuple[str, ...]]:
     return cell.cell_type, cell.source.strip(), tags
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _digest(*parts: str, length: int) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:length]
+
+
+def _joined_streams(outputs: list) -> list:
+    """``outputs`` with each run of stream outputs of the same name joined into one: how the
+    kernel's printing is cut into messages depends on timing, the text does not."""
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            joined.append(output)
+    return joined
+
+
+def stable_text(nb: nbformat.NotebookNode, name: str) -> str:
+    """The notebook ``nb`` of chapter ``name`` as JSON text, deterministic where execution is not.
+
+    Consecutive stream outputs of a cell are joined (:func:`_joined_streams`).
+
+    Cell ids become 8 hex digits of a hash of the chapter's name, the cell's type and source and
+    how many identical cells come before it, so a cell keeps its id while its source stays the
+    same. Each widget model id (32 hex digits, referenced as ``IPY_MODEL_<id>`` and as an output's
+    ``model_id``) becomes a hash of the chapter's name and the model's place in the stored widget
+    state, which follows the order in which the chapter's code creates the widgets.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _joined_streams(cell.outputs)
+        key = (cell.cell_type, cell.source)
+        seen[key] = seen.get(key, 0) + 1
+        cell.id = _digest(name, *key, str(seen[key]), length=8)
+    text = nbformat.writes(nb)
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    new_ids = {old: _digest(name, "widget", str(i), length=32) for i, old in enumerate(state)}
+    if new_ids:
+        pattern = re.compile("|".join(map(re.escape, new_ids)))
+        text = pattern.sub(lambda match: new_ids[match.group(0)], text)
+        text = nbformat.writes(nbformat.reads(text, as_version=4))  # keys sorted by the new ids
+    return text
+
+
 def execute(source: Path) -> float:
     """Execute one chapter into its notebook; return the execution time in seconds."""
     nb = read_source(source)
@@ -139,8 +195,9 @@ def execute(source: Path) -> float:
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
     target = notebook_for(source)
+    text = stable_text(nb, source.stem)
     with atomic_write(target) as f:
-        nbformat.write(nb, f)
+        f.write(text)
     return elapsed
 
 
