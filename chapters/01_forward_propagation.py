@@ -575,8 +575,8 @@ print("W1", W1_s.shape, "b1", b1_s.shape, "X", X_s.shape, "Z1", Z1_s.shape, "Z2"
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function collapse(W1, b1, W2, b2) returning the single layer
-# (W, b)), then run it.
+# **Your turn.** Edit the cell below (a function collapse(W1, b1, W2, b2) returning (W, b) of the
+# one equivalent layer), then run it.
 
 # %%
 def my_collapse(W1, b1, W2, b2):
@@ -614,12 +614,12 @@ print("largest difference:", f"{np.max(np.abs(two_layers - one_layer)):.1e}")
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function n_parameters(m0, n_hidden, n_layers) giving the
-# parameter count), then run it.
+# **Your turn.** Edit the cell below (a function n_parameters(m0, n_hidden, n_layers) returning the
+# number of weights and biases of the whole network), then run it.
 
 # %%
 def my_n_parameters(m0, n_hidden, n_layers):
-    raise NotImplementedError  # edit: weights and biases of the whole network
+    raise NotImplementedError  # edit: return the number of weights and biases of the whole network
 
 check("ex-01-nndl-4-5", my_n_parameters)
 

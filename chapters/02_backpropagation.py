@@ -1124,14 +1124,14 @@ glue("blas_spread", float(spread), display=False)
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function delta_below(a, W_next, delta_next) that uses the
-# activation a only), then run it.
+# **Your turn.** Edit the cell below (a function delta_below(a, W_next, delta_next) returning δ of a
+# tanh layer, computed from its activation a only), then run it.
 
 # %%
 from nndl_book.exercises import check, quiz
 
 def my_delta_below(a, W_next, delta_next):
-    raise NotImplementedError  # edit: δ of a tanh layer from its activation a
+    raise NotImplementedError  # edit: return δ of a tanh layer, computed from its activation a only
 
 check("ex-02-tanh-delta", my_delta_below)
 

@@ -821,15 +821,16 @@ plot_curves({name: active for name, (active, _) in results.items()}, xlabel="ste
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (two functions (d_swish(z, beta), d_gelu(z))), then run it.
+# **Your turn.** Edit the cell below (two functions, d_swish(z, beta) returning the derivative of
+# z * sigmoid(beta * z), and d_gelu(z) returning the derivative of z * Phi(z)), then run it.
 
 # %%
 from nndl_book.exercises import check, quiz
 
 def my_d_swish(z, beta):
-    raise NotImplementedError  # edit: derivative of z * sigmoid(beta * z)
+    raise NotImplementedError  # edit: return the derivative of z * sigmoid(beta * z)
 def my_d_gelu(z):
-    raise NotImplementedError  # edit: derivative of z * Phi(z)
+    raise NotImplementedError  # edit: return the derivative of z * Phi(z)
 answer = (my_d_swish, my_d_gelu)
 check("ex-03-nndl-4-4", answer)
 

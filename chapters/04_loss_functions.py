@@ -742,13 +742,14 @@ Explorer(
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function d_sigmoid(z)), then run it.
+# **Your turn.** Edit the cell below (a function d_sigmoid(z) returning σ'(z), written with σ(z)),
+# then run it.
 
 # %%
 from nndl_book.exercises import check, quiz
 
 def my_d_sigmoid(z):
-    raise NotImplementedError  # edit: σ'(z) written with σ(z)
+    raise NotImplementedError  # edit: return σ'(z), written with σ(z)
 
 check("ex-04-nielsen-sigmoid-derivative", my_d_sigmoid)
 
@@ -829,12 +830,12 @@ for y in [0.3, 0.7]:
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function min_cost(y): the smallest cross-entropy over
-# outputs a, for 0 < y < 1), then run it.
+# **Your turn.** Edit the cell below (a function min_cost(y) returning the smallest cross-entropy
+# -[y ln a + (1-y) ln(1-a)] over 0 < a < 1), then run it.
 
 # %%
 def my_min_cost(y):
-    raise NotImplementedError  # edit: min over a of -[y ln a + (1-y) ln(1-a)]
+    raise NotImplementedError  # edit: return the smallest cross-entropy -[y ln a + (1-y) ln(1-a)] over 0 < a < 1
 
 check("ex-04-nielsen-entropy", my_min_cost)
 
@@ -1014,12 +1015,12 @@ for z_ex in [np.array([1.0, 2.0]), np.array([-3.0, -2.0, -4.0]), np.full(10, 5.0
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function jacobian(a) giving ∂a_j/∂z_k from the softmax
-# output a), then run it.
+# **Your turn.** Edit the cell below (a function jacobian(a) returning the K×K matrix of ∂a_j/∂z_k,
+# from the softmax output a), then run it.
 
 # %%
 def my_jacobian(a):
-    raise NotImplementedError  # edit: K×K matrix of ∂a_j/∂z_k, from a = softmax(z)
+    raise NotImplementedError  # edit: return the K×K matrix of ∂a_j/∂z_k, from the softmax output a
 
 check("ex-04-nielsen-monotonicity", my_jacobian)
 
@@ -1075,12 +1076,12 @@ print(f"sum of the softmax changes: {(softmax(z_new) - softmax(z_old)).sum():.1e
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function z_from_a(a) giving net inputs whose softmax is a),
-# then run it.
+# **Your turn.** Edit the cell below (a function z_from_a(a) returning net inputs z with softmax(z)
+# = a), then run it.
 
 # %%
 def my_z_from_a(a):
-    raise NotImplementedError  # edit: net inputs z with softmax(z) = a
+    raise NotImplementedError  # edit: return net inputs z with softmax(z) = a
 
 check("ex-04-nielsen-inverting", my_z_from_a)
 
@@ -1113,14 +1114,15 @@ print("z_j - ln a_j =", C_j, f"; ln sum_k e^z_k = {np.log(np.exp(z_inv).sum()):.
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (two functions (grad(z, y, c), jacobian(z, c)) for a =
-# softmax(c z)), then run it.
+# **Your turn.** Edit the cell below (two functions, grad(z, y, c) returning dC/dz of C = -ln
+# softmax(c z)[y], and jacobian(z, c) returning the K×K matrix of ∂a_i/∂z_j, a = softmax(c z)), then
+# run it.
 
 # %%
 def my_grad(z, y, c):
-    raise NotImplementedError  # edit: dC/dz of C = -ln softmax(c z)[y]
+    raise NotImplementedError  # edit: return dC/dz of C = -ln softmax(c z)[y]
 def my_jacobian(z, c):
-    raise NotImplementedError  # edit: K×K matrix of ∂a_i/∂z_j, a = softmax(c z)
+    raise NotImplementedError  # edit: return the K×K matrix of ∂a_i/∂z_j, a = softmax(c z)
 answer = (my_grad, my_jacobian)
 check("ex-04-softmax-temperature", answer)
 

@@ -885,12 +885,12 @@ cause_table([("inputs {0, 1}", causes_05),
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function p_few(H): the probability that at most one of H
-# units is alive), then run it.
+# **Your turn.** Edit the cell below (a function p_few(H) returning the probability that at most one
+# of H ReLU units is alive at the start), then run it.
 
 # %%
 def my_p_few(H):
-    raise NotImplementedError  # edit: P(at most one of H ReLU units alive at the start)
+    raise NotImplementedError  # edit: return the probability that at most one of H ReLU units is alive at the start
 
 check("ex-05-width", my_p_few)
 

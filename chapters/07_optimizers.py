@@ -861,14 +861,14 @@ optimizer_race()
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function momentum_matrix(mu, lr, curvature) giving the 2×2
-# matrix A), then run it.
+# **Your turn.** Edit the cell below (a function momentum_matrix(mu, lr, curvature) returning the
+# 2×2 matrix A with (w', v') = A (w, v) for one momentum step), then run it.
 
 # %%
 from nndl_book.exercises import check, quiz
 
 def my_momentum_matrix(mu, lr, curvature):
-    raise NotImplementedError  # edit: A with (w', v') = A (w, v) for one momentum step
+    raise NotImplementedError  # edit: return the 2×2 matrix A with (w', v') = A (w, v) for one momentum step
 
 check("ex-07-nielsen-momentum", my_momentum_matrix)
 
@@ -959,12 +959,12 @@ for K in (1, 4, 16, 64):
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function first_step(g, lr, beta1, beta2): Adam's first
-# change of w without bias correction), then run it.
+# **Your turn.** Edit the cell below (a function first_step(g, lr, beta1, beta2) returning Adam's
+# first change w_1 - w_0, without the bias corrections), then run it.
 
 # %%
 def my_first_step(g, lr, beta1, beta2):
-    raise NotImplementedError  # edit: w_1 - w_0 of Adam without the corrections
+    raise NotImplementedError  # edit: return Adam's first change w_1 - w_0, without the bias corrections
 
 check("ex-07-nndl-7-2", my_first_step)
 
@@ -1024,12 +1024,12 @@ print("first step with correction / α:    ", (adam(quad.start, g1, {}, 1, lr=1.
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function saddle_free_step(g, H) returning the change of w),
-# then run it.
+# **Your turn.** Edit the cell below (a function saddle_free_step(g, H) returning the change of w,
+# -|H|⁻¹ g with |H| = V |Λ| Vᵀ), then run it.
 
 # %%
 def my_saddle_free_step(g, H):
-    raise NotImplementedError  # edit: the step -|H|⁻¹ g, |H| = V |Λ| Vᵀ
+    raise NotImplementedError  # edit: return the change of w, -|H|⁻¹ g with |H| = V |Λ| Vᵀ
 
 check("ex-07-newton-saddle", my_saddle_free_step)
 

@@ -1077,16 +1077,17 @@ glue("dropout_ratio", f"{ratio:.1f}", display=False)
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (two functions, factor(h, eta, tau) and alpha(eta, tau)),
-# then run it.
+# **Your turn.** Edit the cell below (two functions, factor(h, eta, tau) returning w_i(τ) / w_i*
+# along an eigenvalue h, and alpha(eta, tau) returning the ℓ2 strength that matches τ steps), then
+# run it.
 
 # %%
 from nndl_book.exercises import check, quiz
 
 def my_factor(h, eta, tau):
-    raise NotImplementedError  # edit: w_i(τ) / w_i* along an eigenvalue h
+    raise NotImplementedError  # edit: return w_i(τ) / w_i* along an eigenvalue h
 def my_alpha(eta, tau):
-    raise NotImplementedError  # edit: the ℓ2 strength that matches τ steps
+    raise NotImplementedError  # edit: return the ℓ2 strength that matches τ steps
 answer = (my_factor, my_alpha)
 check("ex-08-early-stopping-l2", answer)
 

@@ -401,7 +401,7 @@ torch_init = {
 }
 for name, fn in ours.items():
     w = fn(shape, np.random.default_rng(5))
-    same = np.array_equal(w, init.initialize(name, shape, rng=np.random.default_rng(5)))
+    same = np.array_equal(w, init.initialise(name, shape, rng=np.random.default_rng(5)))
     w_torch = torch_init[name](torch.empty(shape), torch.Generator().manual_seed(5))
     print(f"{name:14s}: target variance {targets[name]:.5f}, ours {w.var():.5f}, "
           f"torch {w_torch.var().item():.5f}, same array as nndl_book: {same}")
@@ -1034,14 +1034,14 @@ print("relative change of W^(l) over 200 steps, l = 1..6:", " ".join(f"{m:.2f}" 
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function std_z(k): the standard deviation of z when k of the
-# 1000 inputs are 1), then run it.
+# **Your turn.** Edit the cell below (a function std_z(k) returning the standard deviation of z = Σ
+# w_j x_j + b when k of the 1000 inputs are 1), then run it.
 
 # %%
 from nndl_book.exercises import check, quiz
 
 def my_std_z(k):
-    raise NotImplementedError  # edit: std of z = Σ w_j x_j + b, k inputs equal to 1
+    raise NotImplementedError  # edit: return the standard deviation of z = Σ w_j x_j + b when k of the 1000 inputs are 1
 
 check("ex-09-nielsen-std", my_std_z)
 
@@ -1082,12 +1082,12 @@ for k in [0, 250, 500, 1000]:
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a function variance(n_in, n_out): the weight variance for
-# logistic units), then run it.
+# **Your turn.** Edit the cell below (a function variance(n_in, n_out) returning the weight variance
+# of Xavier's rule for logistic units), then run it.
 
 # %%
 def my_variance(n_in, n_out):
-    raise NotImplementedError  # edit: Var(w) of Xavier's rule for the logistic function
+    raise NotImplementedError  # edit: return the weight variance of Xavier's rule for logistic units
 
 check("ex-09-xavier-sigmoid", my_variance)
 

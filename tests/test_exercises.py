@@ -622,3 +622,22 @@ def test_a_quiz_with_one_english_only_question_stays_english() -> None:
     page = quiz([_BILINGUAL, english])._repr_html_()
     assert 'lang="zh-CN"' not in page and 'data-zh' not in page
     assert ">left</button>" in page
+
+
+def test_a_function_check_describes_its_functions_once() -> None:
+    """The stub, the your-turn line and the "not attempted" message come from one description."""
+    from nndl_book.exercises._core import describe_functions
+
+    assert describe_functions((("f(x)", "the value"),)) == "a function f(x) returning the value"
+    assert (describe_functions((("f(x)", "F"), ("g(x, y)", "G")))
+            == "two functions, f(x) returning F, and g(x, y) returning G")
+    entry = CHECKS["ex-03-nndl-4-4"]
+    assert entry.expects == ("two functions, d_swish(z, beta) returning the derivative of "
+                             "z * sigmoid(beta * z), and d_gelu(z) returning the derivative of "
+                             "z * Phi(z)")
+    assert entry.stub == (
+        "def my_d_swish(z, beta):\n"
+        "    raise NotImplementedError  # edit: return the derivative of z * sigmoid(beta * z)\n"
+        "def my_d_gelu(z):\n"
+        "    raise NotImplementedError  # edit: return the derivative of z * Phi(z)\n"
+        "answer = (my_d_swish, my_d_gelu)")

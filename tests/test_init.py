@@ -103,3 +103,9 @@ def test_deterministic_initialisers_need_no_rng():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_initialize_is_a_deprecated_spelling_of_initialise():
+    with pytest.warns(DeprecationWarning, match="call initialise"):
+        w = I.initialize("xavier_normal", (3, 4), rng=2)
+    np.testing.assert_array_equal(w, I.initialise("xavier_normal", (3, 4), rng=2))

@@ -286,3 +286,38 @@ def test_your_turn_check_fails_on_a_stale_your_turn_cell(your_turn, tmp_path: Pa
     assert your_turn.main(["--check"]) == 1
     err = capsys.readouterr().err
     assert 'chapter 05 calls check("ex-05-width", ...) but no check is registered' in err
+
+
+def test_your_turn_rewrites_a_cell_whose_description_changed(your_turn, tmp_path: Path,
+                                                             monkeypatch, capsys) -> None:
+    from nndl_book.exercises import CHECKS
+
+    _copy_chapters(tmp_path)
+    monkeypatch.setattr(your_turn, "SOURCES", tmp_path)
+    assert your_turn.main([]) == 0
+    capsys.readouterr()
+    old = CHECKS["ex-05-width"]
+    stub = old.stub.replace("# edit: return", "# edit: give back")
+    monkeypatch.setitem(CHECKS, "ex-05-width", type(old)(old.label, "05", "a renamed answer", stub,
+                                                         old.judge))
+    assert your_turn.main(["--check"]) == 1
+    assert ("05_xor_relu.py has stale your-turn cells (the registered description changed): "
+            "ex-05-width") in capsys.readouterr().err
+    assert your_turn.main([]) == 0
+    text = (tmp_path / "05_xor_relu.py").read_text()
+    assert "# **Your turn.** Edit the cell below (a renamed answer), then run it." in text
+    assert f"{stub}\n\ncheck(\"ex-05-width\", my_p_few)" in text
+    assert old.expects not in text
+    assert your_turn.main(["--check"]) == 0
+
+
+def test_your_turn_line_never_starts_a_markdown_block(your_turn) -> None:
+    """Wrapped at a " * " or " - ", the your-turn paragraph would become a list."""
+    for pad in range(60):
+        text = your_turn.your_turn_markdown("x" * pad + " the derivative of z * sigmoid(beta * z)"
+                                            " - a - 1. and # > + done")
+        lines = [line[2:] for line in text.splitlines()[1:]]
+        assert " ".join(lines).startswith("**Your turn.**")
+        assert all(len(line) <= 98 for line in lines)
+        for line in lines[1:]:
+            assert not your_turn.BLOCK_MARKER.match(line.split(" ", 1)[0]), line

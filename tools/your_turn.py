@@ -3,7 +3,8 @@
     python tools/your_turn.py                 # every chapter in chapters/
     python tools/your_turn.py 05_xor_relu     # some chapters
     python tools/your_turn.py --check         # exit 1 if a chapter lacks a cell it should have,
-                                              # or a check and the chapters disagree
+                                              # holds a stale one, or a check and the chapters
+                                              # disagree
 
 For every exercise with a check in ``nndl_book.exercises.CHECKS``, the cell ``CHECKS[label].cell``
 (the stub, then ``check(label, ...)``) goes just before the exercise's ``{solution-start}``
@@ -11,8 +12,9 @@ marker, after a one-line markdown cell "**Your turn.** ...". The chapter's quiz
 (``quiz("NN")``) goes in a "## Self-test" section just before "## Summary". The first inserted
 code cell imports ``check`` and ``quiz`` (only ``quiz`` in a chapter without checks); the
 chapter's own first cells (installation, setup) are never touched. A markdown cell that holds
-both the exercise and the solution marker is split in two. Cells already present are left
-alone, so the tool can run again. Run ``make notebooks`` afterwards to execute the chapters.
+both the exercise and the solution marker is split in two. Cells already present are written
+again from the registry (:func:`refresh_cells`), so a changed description reaches the chapter
+and the tool can run again. Run ``make notebooks`` afterwards to execute the chapters.
 
 Before changing anything, the registry and the chapters are compared (:func:`audit`): a
 registered check whose exercise is not in its chapter (renamed or removed), or a check call in a
@@ -49,9 +51,26 @@ def _cut(lines: list[str], at: int, cells: list[str]) -> list[str]:
     return before + ["", ""] + insert + ["", "", HEADER] + lines[at:]
 
 
+#: A word that would open a block (list item, heading, quote) at the start of a line.
+BLOCK_MARKER = re.compile(r"^([*+-]|\d+[.)]|#{1,6}|>)$")
+
+
 def markdown(text: str) -> str:
-    """A py:percent markdown cell of ``text``, wrapped to the chapters' line length."""
-    lines = textwrap.wrap(text, WIDTH - 2, break_long_words=False, break_on_hyphens=False)
+    """A py:percent markdown cell of ``text``, wrapped to the chapters' line length.
+
+    A word such as ``*`` in ``z * sigmoid(z)`` is never wrapped to the start of a line, where
+    Markdown would read it as a list item and cut the paragraph in two.
+    """
+    words = text.split(" ")
+    glued = [words[0]]
+    for word in words[1:]:
+        if BLOCK_MARKER.match(word):
+            glued[-1] += "\u00a0" + word  # textwrap does not break at a no-break space
+        else:
+            glued.append(word)
+    lines = textwrap.wrap(" ".join(glued), WIDTH - 2, break_long_words=False,
+                          break_on_hyphens=False)
+    lines = [line.replace("\u00a0", " ") for line in lines]
     return "\n".join([HEADER] + [f"# {line}" for line in lines])
 
 
@@ -97,6 +116,43 @@ def insert_cells(text: str, chapter: str, checks: dict) -> str:
         gap = "\n\n" if out.startswith("def ", at) else "\n"
         out = out[:at] + (IMPORT if has_check else QUIZ_IMPORT) + gap + out[at:]
     return out
+
+
+def refresh_cells(text: str, chapter: str, checks: dict) -> tuple[str, list[str]]:
+    """``text`` with the chapter's existing your-turn cells rewritten from the registry, and the
+    labels whose cells changed.
+
+    A check's description lives in its registration (``CHECKS[label].expects`` and ``.cell``);
+    the chapter holds a copy, the "**Your turn.**" markdown line and the code cell that ends with
+    ``check("label", ...)``. Both are written again from the registry, so a changed description
+    reaches the chapter; the code cell keeps its import line, if it has one.
+    """
+    lines = text.splitlines()
+    stale = []
+    for label, entry in sorted(checks.items()):
+        if entry.chapter != chapter:
+            continue
+        call = next((i for i, line in enumerate(lines) if line.startswith(f'check("{label}"')),
+                    None)
+        if call is None:
+            continue
+        head = max(i for i in range(call) if lines[i].strip() == "# %%")
+        code = lines[head + 1:call + 1]
+        end = head
+        while end > 0 and lines[end - 1].strip() == "":
+            end -= 1
+        start = max((i for i in range(end) if lines[i].strip() == HEADER), default=None)
+        if start is None or not lines[start + 1].startswith("# **Your turn.**"):
+            raise ValueError(f"chapter {chapter}: the check call of {label} does not follow a "
+                             "markdown cell that starts with **Your turn.**")
+        cell = entry.cell
+        if code and code[0] == IMPORT:
+            cell = IMPORT + ("\n\n" if cell.startswith("def ") else "\n") + cell
+        new = your_turn_markdown(entry.expects).splitlines() + ["", "# %%"] + cell.splitlines()
+        if lines[start:call + 1] != new:
+            lines[start:call + 1] = new
+            stale.append(label)
+    return "\n".join(lines) + "\n", stale
 
 
 LABEL = re.compile(r"^#\s*:label:\s*(ex-\S+)\s*$", re.M)
@@ -168,18 +224,23 @@ def main(argv: list[str] | None = None) -> int:
                       f"your-turn cells rebinds it from there on: rename the chapter's function",
                       file=sys.stderr)
         try:
-            new = insert_cells(text, path.name[:2], CHECKS)
+            refreshed, stale = refresh_cells(text, path.name[:2], CHECKS)
+            new = insert_cells(refreshed, path.name[:2], CHECKS)
         except ValueError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
-        if new != text:
+        if new != refreshed:
             lacks = missing_cells(text, path.name[:2], CHECKS)
             missing.append(f"{path.name} lacks {', '.join(lacks)}")
-            if not args.check:
-                write_atomically(path, new)
-                print(f"added your-turn and quiz cells to {path.name}")
+        if stale:
+            missing.append(f"{path.name} has stale your-turn cells (the registered description "
+                           f"changed): {', '.join(stale)}")
+        if new != text and not args.check:
+            write_atomically(path, new)
+            print(f"wrote your-turn and quiz cells of {path.name}")
     if args.check and missing:
-        print("chapters missing your-turn or quiz cells:\n  " + "\n  ".join(missing),
+        print("chapters whose your-turn or quiz cells are missing or stale (run python "
+              "tools/your_turn.py, then make notebooks):\n  " + "\n  ".join(missing),
               file=sys.stderr)
         return 1
     return 0

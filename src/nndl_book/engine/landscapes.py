@@ -155,7 +155,7 @@ LANDSCAPES: dict[str, type[Landscape]] = {
 
 def get_landscape(name: str, **params: float) -> Landscape:
     """The landscape ``name`` (``"quadratic"``, ``"rosenbrock"``, ``"saddle"``) with ``params``."""
-    return LANDSCAPES[v.check_choice("landscape", name, LANDSCAPES)](**params)
+    return v.lookup("landscape", name, LANDSCAPES)(**params)
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -259,7 +259,7 @@ def make_optimizer(name: str, params: Sequence[np.ndarray], **hyper: object) -> 
     **hyper
         Hyperparameters of that optimizer, e.g. ``lr=0.1, momentum=0.9``.
     """
-    cls = OPTIMIZERS[v.check_choice("optimizer", name, OPTIMIZERS)]
+    cls = v.lookup("optimizer", name, OPTIMIZERS)
     try:
         return cls(params, **hyper)
     except TypeError as err:

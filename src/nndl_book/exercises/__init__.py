@@ -40,20 +40,21 @@ and each takes well under a second.
        # :class: dropdown
        # ```
 
-   For a function, the stub is a ``def my_name(...)`` whose body raises
-   ``NotImplementedError``, followed by ``check(label, my_name)``. ``CHECKS[label].cell`` is
-   the whole code cell. Register such a check with ``function_check(label, expects,
-   ("name(args)", "what to write"))`` from ``nndl_book.exercises._core`` instead of
-   :func:`exercise_check`: it writes that stub and hands the judge the learner's function,
-   already checked to be callable; with one pair per function, several functions are asked
-   for as ``answer = (my_f, my_g)``. Exercise 4-2 also takes a list of networks,
-   ``check(label, [net1, net2])``, and says when two are the same network. Prefix stub names
-   with ``my_`` so they never shadow the chapter's own names, and keep the cell self-contained (only
-   ``np`` and ``check``), because the student edition runs it without the solutions above it.
-   Import ``check`` (and ``quiz``) once, in the chapter's first your-turn (or quiz) cell:
-   ``from nndl_book.exercises import check, quiz``; the chapter's first cells (installation
-   and setup) stay as they are. A chapter must not define a function of its own named
-   ``check`` or ``quiz``.
+   For a function, the stub is a ``def my_name(...)`` whose body raises ``NotImplementedError``,
+   followed by ``check(label, my_name)``. ``CHECKS[label].cell`` is the whole code cell.
+   Register such a check with ``function_check(label, ("name(args)", "what it returns"))`` from
+   ``nndl_book.exercises._core`` instead of :func:`exercise_check`: from that one description it
+   writes the stub, the your-turn line and the "not attempted" message, and it hands the judge
+   the learner's function, already checked to be callable; with one pair per function, several
+   functions are asked for as ``answer = (my_f, my_g)``. ``python tools/your_turn.py`` rewrites
+   a chapter's your-turn cells when a check's description changes, and ``--check`` fails while
+   one is stale. Exercise 4-2 also takes a list of networks, ``check(label, [net1, net2])``, and
+   says when two are the same network. Prefix stub names with ``my_`` so they never shadow the
+   chapter's own names, and keep the cell self-contained (only ``np`` and ``check``), because
+   the student edition runs it without the solutions above it. Import ``check`` (and ``quiz``)
+   once, in the chapter's first your-turn (or quiz) cell: ``from nndl_book.exercises import
+   check, quiz``; the chapter's first cells (installation and setup) stay as they are. A chapter
+   must not define a function of its own named ``check`` or ``quiz``.
 3. The executed notebook stores the unedited stub and its "not attempted yet" line; nbval
    compares that line, which is the same on every run.
 4. A chapter's self-test quiz is one code cell, usually after the exercises::

@@ -130,26 +130,45 @@ def exercise_check(label: str, expects: str, stub: str) -> Callable[[Callable[[A
     return register
 
 
-def function_check(label: str, expects: str, *functions: tuple[str, str]) -> Callable[
+def describe_functions(functions: tuple[tuple[str, str], ...]) -> str:
+    """What an answer of ``(signature, returns)`` functions is, in words.
+
+    >>> describe_functions((("std_z(k)", "the standard deviation of z"),))
+    'a function std_z(k) returning the standard deviation of z'
+    >>> describe_functions((("f(x)", "f"), ("g(x)", "g")))
+    'two functions, f(x) returning f, and g(x) returning g'
+    """
+    each = [f"{signature} returning {returns}" for signature, returns in functions]
+    if len(each) == 1:
+        return f"a function {each[0]}"
+    count = {2: "two", 3: "three"}.get(len(each), str(len(each)))
+    return f"{count} functions, {', '.join(each[:-1])}, and {each[-1]}"
+
+
+def function_check(label: str, *functions: tuple[str, str]) -> Callable[
         [Callable[..., str]], Callable[[Any], str]]:
     """Register the check of an exercise whose answer is one function, or a tuple of functions.
 
-    The stub is written from ``functions``, pairs ``(signature, edit)`` such as
-    ``("std_z(k)", "std of z ...")``: one ``def my_<signature>:`` per function, whose body raises
-    ``NotImplementedError`` with ``# edit: <edit>``, then ``answer = (my_f, my_g)`` when there
-    are several. The decorated judge receives the learner's function(s), already checked to be
-    callable, as positional arguments.
+    Each function is described once, by a pair ``(signature, returns)`` such as
+    ``("std_z(k)", "the standard deviation of z")``, and every text about the answer is made
+    from it: the stub (one ``def my_<signature>:`` per function, whose body raises
+    ``NotImplementedError`` with ``# edit: return <returns>``, then ``answer = (my_f, my_g)``
+    when there are several), and what the answer is (:func:`describe_functions`), which the
+    chapter's your-turn line and the "not attempted" message show. The decorated judge receives
+    the learner's function(s), already checked to be callable, as positional arguments.
 
     Parameters
     ----------
-    label, expects : str
+    label : str
         As for :func:`exercise_check`.
     *functions : tuple of (str, str)
-        The signature of each function without ``my_``, and what its stub asks to write.
+        The signature of each function without ``my_``, and what it returns (a noun phrase).
     """
+    if not functions:
+        raise ValueError(f"{label}: give at least one (signature, returns) pair")
     names = [signature.split("(", 1)[0] for signature, _ in functions]
-    stub = "\n".join(f"def my_{signature}:\n    raise NotImplementedError  # edit: {edit}"
-                     for signature, edit in functions)
+    stub = "\n".join(f"def my_{signature}:\n    raise NotImplementedError  # edit: return {returns}"
+                     for signature, returns in functions)
     if len(names) > 1:
         stub += f"\nanswer = ({', '.join('my_' + name for name in names)})"
 
@@ -161,7 +180,7 @@ def function_check(label: str, expects: str, *functions: tuple[str, str]) -> Cal
             given = as_tuple("the answer", answer, len(names), f"({', '.join(names)})")
             return judge(*(as_function(name, fn) for name, fn in zip(names, given)))
 
-        return exercise_check(label, expects, stub)(judge_answer)
+        return exercise_check(label, describe_functions(functions), stub)(judge_answer)
 
     return register
 

@@ -52,8 +52,7 @@ def shapes(answer: object) -> str:
 
 
 @function_check("ex-01-collapse",
-                "a function collapse(W1, b1, W2, b2) returning the single layer (W, b)",
-                ("collapse(W1, b1, W2, b2)", "return (W, b) of the one equivalent layer"))
+                ("collapse(W1, b1, W2, b2)", "(W, b) of the one equivalent layer"))
 def collapse(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(101)
     for n_in, n_hidden, n_out in [(2, 3, 1), (4, 5, 3), (3, 2, 2)]:
@@ -77,8 +76,8 @@ def collapse(fn: Callable[..., object]) -> str:
 
 
 @function_check("ex-01-nndl-4-5",
-                "a function n_parameters(m0, n_hidden, n_layers) giving the parameter count",
-                ("n_parameters(m0, n_hidden, n_layers)", "weights and biases of the whole network"))
+                ("n_parameters(m0, n_hidden, n_layers)",
+                 "the number of weights and biases of the whole network"))
 def parameter_count(fn: Callable[..., object]) -> str:
     for m0, n, layers in [(10, 120, 1), (10, 120, 2), (10, 120, 3), (10, 120, 12), (3, 12, 4),
                           (784, 60, 5), (1, 6, 6)]:

@@ -19,8 +19,8 @@ from nndl_book.exercises._core import (
 
 
 @function_check("ex-02-tanh-delta",
-                "a function delta_below(a, W_next, delta_next) that uses the activation a only",
-                ("delta_below(a, W_next, delta_next)", "δ of a tanh layer from its activation a"))
+                ("delta_below(a, W_next, delta_next)",
+                 "δ of a tanh layer, computed from its activation a only"))
 def tanh_delta(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(202)
     for n_here, n_next, batch in [(3, 1, 4), (3, 3, 4), (5, 2, 1)]:

@@ -26,9 +26,8 @@ GRID = np.linspace(-6.0, 6.0, 97)
 
 
 @function_check("ex-03-nndl-4-4",
-                "two functions (d_swish(z, beta), d_gelu(z))",
-                ("d_swish(z, beta)", "derivative of z * sigmoid(beta * z)"),
-                ("d_gelu(z)", "derivative of z * Phi(z)"))
+                ("d_swish(z, beta)", "the derivative of z * sigmoid(beta * z)"),
+                ("d_gelu(z)", "the derivative of z * Phi(z)"))
 def swish_gelu(d_swish_fn: Callable[..., object], d_gelu_fn: Callable[..., object]) -> str:
     for beta in (0.5, 1.0, 2.0):
         got = elementwise("d_swish", d_swish_fn, GRID, beta)

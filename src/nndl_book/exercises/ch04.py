@@ -28,8 +28,7 @@ from nndl_book.maths.losses import softmax
 GRID = np.linspace(-8.0, 8.0, 65)
 
 
-@function_check("ex-04-nielsen-sigmoid-derivative", "a function d_sigmoid(z)",
-                ("d_sigmoid(z)", "σ'(z) written with σ(z)"))
+@function_check("ex-04-nielsen-sigmoid-derivative", ("d_sigmoid(z)", "σ'(z), written with σ(z)"))
 def sigmoid_derivative(fn: Callable[..., object]) -> str:
     got = elementwise("d_sigmoid", fn, GRID)
     worst("d_sigmoid(z)", got, finite_difference(sigmoid, GRID), GRID, 1e-7,
@@ -43,8 +42,8 @@ def _cross_entropy(a: np.ndarray, y: float) -> np.ndarray:
 
 
 @function_check("ex-04-nielsen-entropy",
-                "a function min_cost(y): the smallest cross-entropy over outputs a, for 0 < y < 1",
-                ("min_cost(y)", "min over a of -[y ln a + (1-y) ln(1-a)]"))
+                ("min_cost(y)",
+                 "the smallest cross-entropy -[y ln a + (1-y) ln(1-a)] over 0 < a < 1"))
 def entropy(fn: Callable[..., object]) -> str:
     a = np.linspace(1e-4, 1 - 1e-4, 99_999)
     for y in (0.5, 0.02, 0.1, 0.3, 0.7, 0.9, 0.98):
@@ -99,8 +98,7 @@ def sigmoid_sum(answer: object) -> str:
 
 
 @function_check("ex-04-nielsen-monotonicity",
-                "a function jacobian(a) giving ∂a_j/∂z_k from the softmax output a",
-                ("jacobian(a)", "K×K matrix of ∂a_j/∂z_k, from a = softmax(z)"))
+                ("jacobian(a)", "the K×K matrix of ∂a_j/∂z_k, from the softmax output a"))
 def monotonicity(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(405)
     for k in (2, 3, 5):
@@ -118,9 +116,7 @@ def monotonicity(fn: Callable[..., object]) -> str:
     return "your Jacobian agrees with central differences for 2, 3 and 5 classes"
 
 
-@function_check("ex-04-nielsen-inverting",
-                "a function z_from_a(a) giving net inputs whose softmax is a",
-                ("z_from_a(a)", "net inputs z with softmax(z) = a"))
+@function_check("ex-04-nielsen-inverting", ("z_from_a(a)", "net inputs z with softmax(z) = a"))
 def inverting(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(406)
     for k in (2, 4, 6):
@@ -139,9 +135,8 @@ def _temperature_cost(z: np.ndarray, y: int, c: float) -> float:
 
 
 @function_check("ex-04-softmax-temperature",
-                "two functions (grad(z, y, c), jacobian(z, c)) for a = softmax(c z)",
                 ("grad(z, y, c)", "dC/dz of C = -ln softmax(c z)[y]"),
-                ("jacobian(z, c)", "K×K matrix of ∂a_i/∂z_j, a = softmax(c z)"))
+                ("jacobian(z, c)", "the K×K matrix of ∂a_i/∂z_j, a = softmax(c z)"))
 def softmax_temperature(grad: Callable[..., object], jac: Callable[..., object]) -> str:
     rng = np.random.default_rng(407)
     for k, c in ((4, 2.5), (3, 0.3), (5, 1.0)):

@@ -66,8 +66,8 @@ def _xor_network(name: str, answer: object) -> tuple[str, np.ndarray]:
 
 
 @function_check("ex-05-width",
-                "a function p_few(H): the probability that at most one of H units is alive",
-                ("p_few(H)", "P(at most one of H ReLU units alive at the start)"))
+                ("p_few(H)",
+                 "the probability that at most one of H ReLU units is alive at the start"))
 def width(fn: Callable[..., object]) -> str:
     for H in (2, 1, 3, 4, 8, 10):
         # each unit is dead with probability 1/4 (both weights negative), independently

@@ -23,7 +23,7 @@ def expected_best_accuracy(n_models: int = 20, n_points: int = 200) -> float:
 
 
 @exercise_check("ex-06-test-once",
-                "(best test accuracy on average, true accuracy of every guesser)",
+                "a pair: the best test accuracy on average, the true accuracy of every guesser",
                 "answer = (..., ...)  # edit: mean best-of-20 test accuracy, true accuracy")
 def test_once(answer: object) -> str:
     best, true = as_tuple("the answer", answer, 2, "(best test accuracy, true accuracy)")

@@ -16,9 +16,8 @@ from nndl_book.exercises._core import (
 
 
 @function_check("ex-07-nielsen-momentum",
-                "a function momentum_matrix(mu, lr, curvature) giving the 2×2 matrix A",
                 ("momentum_matrix(mu, lr, curvature)",
-                 "A with (w', v') = A (w, v) for one momentum step"))
+                 "the 2×2 matrix A with (w', v') = A (w, v) for one momentum step"))
 def momentum(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(707)
     for mu, lr, lam in [(0.9, 0.02, 1.0), (0.5, 0.1, 3.0), (-0.5, 0.05, 2.0), (1.1, 0.02, 10.0)]:
@@ -41,9 +40,8 @@ def momentum(fn: Callable[..., object]) -> str:
 
 
 @function_check("ex-07-nndl-7-2",
-                "a function first_step(g, lr, beta1, beta2): Adam's first change of w without "
-                "bias correction",
-                ("first_step(g, lr, beta1, beta2)", "w_1 - w_0 of Adam without the corrections"))
+                ("first_step(g, lr, beta1, beta2)",
+                 "Adam's first change w_1 - w_0, without the bias corrections"))
 def adam_first_step(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(708)
     for lr, b1, b2 in [(0.001, 0.9, 0.999), (0.01, 0.8, 0.99), (0.1, 0.5, 0.9)]:
@@ -70,8 +68,7 @@ def _abs_newton(g: np.ndarray, H: np.ndarray) -> np.ndarray:
 
 
 @function_check("ex-07-newton-saddle",
-                "a function saddle_free_step(g, H) returning the change of w",
-                ("saddle_free_step(g, H)", "the step -|H|⁻¹ g, |H| = V |Λ| Vᵀ"))
+                ("saddle_free_step(g, H)", "the change of w, -|H|⁻¹ g with |H| = V |Λ| Vᵀ"))
 def newton_saddle(fn: Callable[..., object]) -> str:
     rng = np.random.default_rng(709)
     cases = [(np.array([2.0, -2.0]), np.diag([2.0, -2.0]))]

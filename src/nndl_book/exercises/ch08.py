@@ -15,7 +15,6 @@ ALPHA_TOL = 0.1  # relative
 
 
 @function_check("ex-08-early-stopping-l2",
-                "two functions (factor(h, eta, tau), alpha(eta, tau))",
                 ("factor(h, eta, tau)", "w_i(τ) / w_i* along an eigenvalue h"),
                 ("alpha(eta, tau)", "the ℓ2 strength that matches τ steps"))
 def early_stopping_l2(factor: Callable[..., object], alpha: Callable[..., object]) -> str:

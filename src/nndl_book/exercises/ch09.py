@@ -18,8 +18,8 @@ from nndl_book.maths.activations import sigmoid
 
 
 @function_check("ex-09-nielsen-std",
-                "a function std_z(k): the standard deviation of z when k of the 1000 inputs are 1",
-                ("std_z(k)", "std of z = Σ w_j x_j + b, k inputs equal to 1"))
+                ("std_z(k)",
+                 "the standard deviation of z = Σ w_j x_j + b when k of the 1000 inputs are 1"))
 def nielsen_std(fn: Callable[..., object]) -> str:
     for k in (500, 0, 1000, 250, 37):
         variance = k / 1000 + 1.0  # k weights of variance 1/1000 and a bias of variance 1
@@ -37,8 +37,8 @@ def nielsen_std(fn: Callable[..., object]) -> str:
 
 
 @function_check("ex-09-xavier-sigmoid",
-                "a function variance(n_in, n_out): the weight variance for logistic units",
-                ("variance(n_in, n_out)", "Var(w) of Xavier's rule for the logistic function"))
+                ("variance(n_in, n_out)",
+                 "the weight variance of Xavier's rule for logistic units"))
 def xavier_sigmoid(fn: Callable[..., object]) -> str:
     slope = float(finite_difference(sigmoid, np.array(0.0), h=1e-6))
     for n_in, n_out in [(100, 100), (784, 100), (10, 1), (3, 50)]:

@@ -23,6 +23,7 @@ initialiser         distribution
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from numbers import Integral
 
@@ -287,5 +288,11 @@ def initialise(
 def initialize(
     name: str, shape: Shape, rng: np.random.Generator | int | None = None, **kwargs: float
 ) -> np.ndarray:
-    """Deprecated spelling of :func:`initialise`, kept because published chapters call it."""
+    """Deprecated spelling of :func:`initialise`: the same array, with a ``DeprecationWarning``.
+
+    Kept so that notebooks written against earlier releases still run; the book spells it
+    ``initialise``, as the prose does.
+    """
+    warnings.warn("nndl_book.maths.init.initialize is deprecated: call initialise (British "
+                  "spelling, as the rest of the book)", DeprecationWarning, stacklevel=2)
     return initialise(name, shape, rng, **kwargs)

@@ -1,4 +1,4 @@
-"""Optimiser paths over the contours of a 2-D loss landscape."""
+"""Optimizer paths over the contours of a 2-D loss landscape."""
 
 from __future__ import annotations
 
@@ -120,7 +120,7 @@ def plot_trajectories(
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Draw optimiser paths over the contours of a 2-D loss landscape.
+    """Draw optimizer paths over the contours of a 2-D loss landscape.
 
     Parameters
     ----------
@@ -129,7 +129,7 @@ def plot_trajectories(
         shape ``(...)``, ``xlim`` and ``ylim`` (pairs ``(low, high)``), ``minimum`` (array of
         shape ``(2,)`` or None) and ``name`` (str).
     trajectories : dict
-        ``name -> array of shape (steps, 2)``, the successive parameters of each optimiser
+        ``name -> array of shape (steps, 2)``, the successive parameters of each optimizer
         (row 0 is the start). A run that diverged may end in NaN or inf rows: the path is cut
         at the first one and "(diverged)" added to its legend entry.
     levels : int, default 30
@@ -170,7 +170,7 @@ def draw_path(
     ax: Axes, path: np.ndarray, colour: str, *, label: str | None = None, width: float = 1.6,
     dot: float = 3.0, dots: int = 40, start: float = 8.0, edge: float = 1.8, zorder: float = 3,
 ) -> list[Line2D]:
-    """An optimiser's path: a line of width ``width`` with about ``dots`` dots of size ``dot``
+    """An optimizer's path: a line of width ``width`` with about ``dots`` dots of size ``dot``
     along it, and a hollow circle of size ``start`` (edge ``edge``) at its first point."""
     lines = ax.plot(path[:, 0], path[:, 1], color=colour, lw=width, marker="o", ms=dot,
                     markevery=max(1, path.shape[0] // dots), label=label, zorder=zorder)

@@ -131,7 +131,7 @@ class CachedBackground(Artist):
     """The static part of a figure, painted once per resolution and reused as pixels.
 
     An explorer redraws its figure on every change of a control, but often only part of it
-    changes: the contours under an optimiser's path, say. Add this artist to the Figure; the
+    changes: the contours under an optimizer's path, say. Add this artist to the Figure; the
     first time a figure with this ``key`` is drawn at a given dpi, ``paint`` draws the static
     part into a fresh Figure of the same size, and the pixels are kept; every later draw copies
     them under the Figure's other artists, which costs next to nothing.

@@ -76,7 +76,7 @@ def colour(i: int) -> str:
 DIVERGING = LinearSegmentedColormap.from_list(
     "nndl_diverging", [lighten(BLUE, 0.45), (1.0, 1.0, 1.0), lighten(VERMILLION, 0.45)]
 )
-#: Greys from dark (low loss) to light (high loss) under optimiser paths.
+#: Greys from dark (low loss) to light (high loss) under optimizer paths.
 LANDSCAPE = LinearSegmentedColormap.from_list(
     "nndl_landscape", ["#b8b8b8", "#e4e4e4", "#fbfbfb"]
 )
