@@ -143,6 +143,9 @@ def test_history_two_panels_with_labels_and_best_epoch():
     assert loss_ax.get_xlabel() == "epoch" and loss_ax.get_ylabel() == "loss"
     assert metric_ax.get_ylabel() == "accuracy"
     assert fig.get_suptitle() == "run"
+    assert (loss_ax.get_title(), metric_ax.get_title()) == ("loss", "accuracy")
+    one = plots.plot_history(h, metric=False, title="run")
+    assert one.get_suptitle() == "" and one.axes[0].get_title() == "run"
     for ax in (loss_ax, metric_ax):
         labels = [ln.get_label() for ln in data_lines(ax)]
         assert labels == ["train", "dev", f"best epoch ({h.best_epoch})"]
@@ -461,6 +464,8 @@ def test_activation_stats_band_and_fraction_zero():
     fig = plots.plot_activation_stats(stats, title="tanh, Xavier")
     mean_ax, zero_ax = fig.axes
     assert fig.get_suptitle() == "tanh, Xavier"
+    assert (mean_ax.get_title(), zero_ax.get_title()) == ("mean ± std",
+                                                          "fraction of zero activations")
     bands = mean_ax.collections
     assert len(bands) == 1
     verts = bands[0].get_paths()[0].vertices

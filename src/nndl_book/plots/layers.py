@@ -303,11 +303,7 @@ def plot_activation_stats(
     axes[0].legend(handles, labels, fontsize=style.LEGEND_SIZE, framealpha=0.85, loc="best")
     if with_zero:
         axes[1].set_ylim(-0.02, 1.02)
-        style.set_labels(axes[1], "layer $l$", "fraction of zeros", "fraction of zero activations")
-        axes[0].set_title("mean ± std", fontsize=style.TITLE_SIZE)
+        style.set_labels(axes[1], "layer $l$", "fraction of zeros")
         style.add_legend(axes[1])
-        if title is not None:
-            fig.suptitle(title, fontsize=style.TITLE_SIZE + 1)
-    elif title is not None:
-        axes[0].set_title(title, fontsize=style.TITLE_SIZE)
+    style.set_titles(axes, title, ("mean ± std", "fraction of zero activations"))
     return fig

@@ -83,8 +83,7 @@ def plot_network(
     axes.set_ylim(-(top - 1) / 2 - 1.1, (top - 1) / 2 + 0.5)
     axes.set_aspect("equal")
     axes.axis("off")
-    if title is not None:
-        axes.set_title(title, fontsize=style.TITLE_SIZE)
+    style.set_titles([axes], title, ())
     return style.figure_of([axes])
 
 

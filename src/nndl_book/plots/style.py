@@ -11,6 +11,7 @@ Colours come from one palette, :data:`PALETTE` (Okabe & Ito, colour-blind friend
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.axes import Axes
@@ -22,7 +23,7 @@ __all__ = [
     "LABEL_SIZE", "LANDSCAPE", "LEGEND_SIZE", "MARKERS", "ORANGE", "PALETTE", "PURPLE",
     "SIZE", "SKY", "TICK_SIZE", "TITLE_SIZE", "VERMILLION", "WARN", "WIDE", "YELLOW",
     "ZERO_LINE", "add_legend", "colour", "figure_of", "lighten", "new_axes", "nice_ceil",
-    "nice_ticks", "power_label", "set_labels", "style_axes",
+    "nice_ticks", "power_label", "set_labels", "set_titles", "style_axes",
 ]
 
 #: Okabe–Ito colours in the order series are drawn: blue, vermillion, bluish green,
@@ -120,6 +121,21 @@ def set_labels(
         ax.set_ylabel(ylabel, fontsize=size)
     if title is not None:
         ax.set_title(title, fontsize=TITLE_SIZE)
+
+
+def set_titles(axes: list[Axes], title: str | None, panel_titles: Sequence[str]) -> None:
+    """Title a figure of one or more panels, as the ``title`` argument of a figure function says.
+
+    With several panels each gets its name from ``panel_titles`` and ``title`` goes above the
+    Figure; a single panel (a new Figure of one panel, or the caller's ``ax``) takes ``title``.
+    """
+    if len(axes) > 1:
+        for panel, name in zip(axes, panel_titles):
+            panel.set_title(name, fontsize=TITLE_SIZE)
+        if title is not None:
+            figure_of(axes).suptitle(title, fontsize=TITLE_SIZE + 1)
+    elif title is not None:
+        axes[0].set_title(title, fontsize=TITLE_SIZE)
 
 
 def add_legend(ax: Axes, **kwargs: Any) -> None:

@@ -87,12 +87,7 @@ def plot_history(
         ):
             axes[1].set_ylim(min(0.5, float(np.min(np.r_[train_metric, dev_metric]))) - 0.02, 1.02)
         style.add_legend(axes[1])
-        loss_ax.set_title("loss", fontsize=style.TITLE_SIZE)
-        axes[1].set_title(metric_name, fontsize=style.TITLE_SIZE)
-        if title is not None:
-            fig.suptitle(title, fontsize=style.TITLE_SIZE + 1)
-    elif title is not None:
-        loss_ax.set_title(title, fontsize=style.TITLE_SIZE)
+    style.set_titles(axes, title, ("loss", metric_name))
     return fig
 
 
