@@ -375,9 +375,10 @@ fig
 
 # %% [markdown]
 # Broadcasting is also a trap. If the bias is left as a flat vector of shape $(M,)$ instead of
-# a column, numpy aligns it with the *last* axis, the examples. With $N \ne M$ the shapes clash
-# and numpy raises an error, which is the lucky case; with $N = M$ the sum goes through and adds
-# $b_j$ to *example* $j$ instead of to neuron $j$:
+# a column, numpy aligns it with the *last* axis, the examples. With $N \ne M$ and $N > 1$ the
+# shapes clash and numpy raises an error, which is the lucky case. With $N = M$ the sum goes
+# through and adds $b_j$ to *example* $j$ instead of to neuron $j$; with $N = 1$, one example
+# stored as a column, it goes through too and broadcasts into an $M \times M$ matrix:
 
 # %%
 X3 = X[:, :3]                                     # N = 3 examples, as many as layer 1 has neurons
@@ -389,6 +390,8 @@ try:
     W1 @ X + biases[0]                            # N = 4: the shapes clash
 except ValueError as error:
     print("N = 4, bias as a flat vector:", error)
+one = W1 @ X[:, :1] + biases[0]                   # N = 1: (3, 1) + (3,) broadcasts to (3, 3)
+print("N = 1, bias as a flat vector: shape", one.shape, "instead of", right[:, :1].shape)
 
 # %% [markdown]
 # The rows convention of PyTorch and `nndl_book`, $Z = XW^\top + \mathbf b$, does not have this

@@ -491,11 +491,14 @@ for name, theirs, ours_value in published:
     print(f"{name:<22}{theirs:11.{digits}f}{ours_value:15.{digits}f}{off_by[name]:21d}")
 print("largest difference apart from e:",
       max(units for name, units in off_by.items() if name != "e"), "unit(s) of the last digit")
+glue("h1_exact", float(h1), display=False)
 
 # %% [markdown]
 # Every number except $e$ agrees with ours to within the one unit of the last digit printed
-# above; such one-unit differences are rounding, because the published solution carries its
-# intermediate values with four decimals. The published $e$ is off by far more. Its two squared terms, from the published
+# above; such one-unit differences come from the published solution's four decimals: it
+# carries its intermediate values rounded, and once truncates: $h_1$ is
+# {glue:text}`h1_exact:.6f`, which rounds to {glue:text}`h1_exact:.4f`, but is published as
+# 0.5932. The published $e$ is off by far more. Its two squared terms, from the published
 # four-decimal outputs, are printed first below; their *difference*, the last line, is the
 # published number: the second term was subtracted instead of added, as if the square of the
 # negative difference $0.7729 - 0.95$ had kept its minus sign.
@@ -656,8 +659,8 @@ print("operations: e", sp.count_ops(s_e), "| de/dw5", sp.count_ops(s_de_dw5),
 # through it, and returns the vector-Jacobian product $\mathbf u^\top J$: one row of the
 # Jacobian per backward pass. In PyTorch, forward mode is `torch.func.jvp`; reverse mode is
 # `torch.autograd.grad` with a vector `grad_outputs`, which is what `backward()` runs (the
-# functional `torch.func.vjp` computes the same product, but its first call loads PyTorch's
-# compiler, which takes seconds). Take a function from 40 inputs to 3 outputs, count how often it
+# functional `torch.func.vjp` computes the same product, but its first call loads parts of
+# PyTorch's compiler and is noticeably slower than the later ones). Take a function from 40 inputs to 3 outputs, count how often it
 # is evaluated, and build its whole Jacobian each way:
 
 # %%
@@ -1103,12 +1106,11 @@ glue("blas_spread", float(spread), display=False)
 
 # %% [markdown]
 # On the machine that built this page the rows first differed at step
-# {glue:text}`blas_first_split`, early in training, and after 2000 steps they differ by
-# {glue:text}`blas_spread:.2f`. Yet the training accuracy printed on the second line is
-# {glue:text}`blas_accuracy:.3f`; on this machine that is the same as the exactly symmetric
-# network's and well below the random start's: round-off in the last bit pulled the units
-# apart, but in 2000 steps it did not turn them into different useful features. Whether, when and how far such a split
-# happens depends on the BLAS library and the CPU, and nothing in the training controls it.
+# {glue:text}`blas_first_split`, and after 2000 steps they differ by
+# {glue:text}`blas_spread:.2f`. The second line sets the training accuracy of this run,
+# {glue:text}`blas_accuracy:.3f`, beside the exactly symmetric network's and the random start's.
+# Whether, when and how far such a split happens, and what it is worth, depends on the BLAS
+# library and the CPU, and nothing in the training controls it.
 # Random initialisation breaks the symmetry deliberately, at step 0, by a margin of the size of
 # the weights.
 #
@@ -1314,8 +1316,10 @@ for name, random, steps, X_run, Y_run in runs:
 #   the random start scores the same 0.500 as the zero start (first two lines of the output
 #   above): the number says nothing about initialisation. What a zero start really does is make
 #   the hidden units copies of each other ({ref}`sec-symmetry-breaking`). On exactly balanced
-#   classes it is also a stationary point, and stays at 0.500 (third line); with unequal
-#   classes it leaves it and learns a straight boundary (last line).
+#   classes it is also a stationary point, an unstable one that only round-off moves off (as
+#   learning rate 2 did above): at this learning rate it is still at 0.500 after 2000 steps
+#   (third line). With unequal classes the gradient itself moves it off, and it learns a
+#   straight boundary (last line).
 # - **"Automatic differentiation beats hand-written gradients in time and in results"** (the
 #   same practice chapter). The results are the same numbers: in the two-moons check above,
 #   ours and autograd's gradients differ by a relative {glue:text}`rel_autograd:.1e`, which is

@@ -638,7 +638,7 @@ for name, (f, df) in family.items():
 # %% tags=["nbval-ignore-output"]
 # Timings vary from run to run and machine to machine, so nbval does not compare this output.
 torch_fns = {"sigmoid": torch.sigmoid, "tanh": torch.tanh,
-             "hard_sigmoid": lambda t: F.hardtanh(0.25 * t + 0.5, 0.0, 1.0),
+             "hard_sigmoid": lambda t: F.hardtanh_(t.mul(0.25).add_(0.5), 0.0, 1.0),
              "hard_tanh": F.hardtanh, "relu": F.relu, "leaky_relu": F.leaky_relu, "elu": F.elu,
              "softplus": F.softplus, "swish": F.silu, "gelu": F.gelu}
 big = np.random.default_rng(1).normal(size=200_000)
@@ -665,8 +665,9 @@ for name, (c_np, c_t) in costs.items():
 # Read the ratio columns rather than the absolute times, which depend on the machine. The torch
 # column measures compiled kernels: there the piecewise-linear functions (ReLU, leaky ReLU, hard
 # tanh) are the cheapest, and the functions built on `exp`, `tanh` or `erf` cost more, some of
-# them several times as much. (Our torch hard logistic is three separate operations, each a pass over the array, so
-# it costs more than hard tanh.) The numpy column also measures our one-line implementations:
+# them several times as much. (Our torch hard logistic makes one new array and passes over it
+# twice in place, scaling and shifting, then clipping, so it costs more than hard tanh.) The
+# numpy column also measures our one-line implementations:
 # `np.where` computes both branches and allocates temporary arrays, and our GELU is far behind
 # only because numpy has no `erf`, so `np.vectorize` calls Python once per element. In a network
 # the activation runs once per unit, while the matrix product before it performs one
@@ -722,8 +723,8 @@ activation_explorer()
 #
 # If $z_n \le 0$ for every example, every term has the factor 0: both gradients are **exactly**
 # zero, the update leaves $\mathbf w$ and $b$ where they are, and the unit stays dead for the rest
-# of training. The targets come from a "teacher" ReLU unit, and the student starts with every
-# output too large:
+# of training. The targets come from a "teacher" ReLU unit, and the student starts with most of
+# its outputs too large:
 
 # %%
 rng_dead = np.random.default_rng(4)
@@ -743,6 +744,7 @@ w0, b0 = np.array([0.5, 0.5]), 1.0
 gw, gb, loss, z_n = unit_gradients(w0, b0, relu, d_relu)
 print(f"start: b = {b0:.3f}, active on {np.mean(z_n > 0):.0%} of the data, loss {loss:.4f},"
       f" dL/db = {gb:.4f}")
+print(f"outputs above their target: {np.sum(relu(z_n) > y_dead)} of {len(y_dead)}")
 
 # %% [markdown]
 # Now one large update: a single step with learning rate 5, as a spike in the learning rate or

@@ -545,7 +545,7 @@ def dead_at_start(init):
     return np.count_nonzero((Z1 <= 0).all(axis=2).any(axis=1))
 
 
-print(f"probability that one of two units is dead at the start: {1 - 0.75**2:.4f}")
+print(f"probability that at least one of two units is dead at the start: {1 - 0.75**2:.4f}")
 for init in INITS:
     print(f"{init:15s} seeds 0-99 with a dead unit at the start: {dead_at_start(init)}")
 glue("p_dead", f"{1 - 0.75**2:.4f}", display=False)

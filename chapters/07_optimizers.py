@@ -604,7 +604,8 @@ fig = Figure(figsize=(11.0, 3.3), layout="constrained")
 for ax, (name, land) in zip(fig.subplots(1, 3), landscapes.items()):
     n_path, b_path, _ = second_order[name]
     gd_path = run_optimizer(land, "sgd", steps=100, lr={"rosenbrock": 0.001}.get(name, 0.05))
-    plot_trajectories(land, {"gradient descent, 100 steps": gd_path, "BFGS": b_path[:30],
+    bfgs_shown = ("BFGS", b_path) if land.minimum is not None else ("BFGS, 30 steps", b_path[:30])
+    plot_trajectories(land, {"gradient descent, 100 steps": gd_path, bfgs_shown[0]: bfgs_shown[1],
                              "Newton": n_path}, ax=ax, title=name)
     if land.minimum is None:
         ax.annotate("Newton stops\nat the saddle", xy=(0.0, 0.0), xytext=(0.5, 0.9),
@@ -625,8 +626,9 @@ fig
 #
 # ## Steps and cost: one table
 #
-# Now every method on the three landscapes, each first-order method at the learning rate tuned
-# for it on that landscape (the rates of the optimizer race below, `BASE_LR`; μ = 0.9). On the
+# Now every method on the three landscapes, each first-order method at the learning rate of the
+# optimizer race below (`BASE_LR`; μ = 0.9): tuned for it on the quadratic and on Rosenbrock, set
+# by hand on the saddle so that every path stays in the window. On the
 # quadratic and on Rosenbrock we count the steps until the point is within $10^{-4}$ of the
 # minimum (`steps_to_converge`); on the saddle, which has no minimum, the steps until the run
 # has escaped, $|w_2| > 1$.
@@ -833,15 +835,16 @@ fig
 #
 # ## Explore: the optimizer race
 #
-# Six optimizers start from the same point on one of the three landscapes, each at the learning rate
-# tuned for it there, times a common factor. (On the quadratic and on Rosenbrock the tuned rate is
-# the fastest of a small grid whose double still does not diverge; the `nndl_book.engine.race`
-# docstring has the details.) Each panel shows one optimizer's path, with gradient descent in grey
+# Six optimizers start from the same point on one of the three landscapes, each at its own
+# learning rate there, times a common factor. (On the quadratic and on Rosenbrock that rate is
+# tuned: the fastest of a small grid whose double still does not diverge. On the saddle it is set
+# by hand so that every path can be followed in the window; the `nndl_book.engine.race` docstring
+# has the details.) Each panel shows one optimizer's path, with gradient descent in grey
 # for comparison, and says when it crossed the finish line: within 0.01 of the minimum, or, on the
 # saddle, $|w_2| > 1$. Things to look for: the zigzag of gradient descent on the quadratic at factor
 # 2 (its rate is then exactly $2/\lambda_{\max}$); how differently the methods travel along the
 # Rosenbrock valley; how the adaptive methods, which rescale the tiny gradient across the saddle,
-# escape it first. With a live kernel you can also race a single optimizer against gradient descent
+# escape it first at these rates (gradient descent at a larger rate would escape sooner too). With a live kernel you can also race a single optimizer against gradient descent
 # and set the momentum μ, including the values above 1 and below 0 of the section on momentum.
 
 # %%
@@ -929,8 +932,9 @@ for mu in (-1.2, -0.5, 0.0, 0.5, 0.9, 1.0, 1.1):
 # $K$ times larger batch needs a $K$ times larger learning rate. The larger batch also makes the
 # larger step safe: the variance of the mini-batch gradient falls like $1/K$, so the noise
 # in a step of size $K\alpha$ grows only like $K\alpha/\sqrt{K} = \sqrt K\alpha$. The rule holds
-# until $K\alpha$ reaches the stability limit $2/\lambda_{\max}$ of the full-batch problem, where
-# the approximation "the parameters change little" fails. (Some authors argue for
+# while the approximation "the parameters change little" over $K$ steps does. The stability
+# limit $2/\lambda_{\max}$ of the full-batch problem caps $K\alpha$ in any case, but the
+# approximation can fail well before it, once an epoch holds only a few updates. (Some authors argue for
 # $\alpha \propto \sqrt K$, which keeps the noise per step fixed instead of the distance per
 # epoch; in practice the linear rule, with a warm-up, is the common one.)
 
@@ -1119,7 +1123,10 @@ glue("mu_neg_dist", f"{distances[1000]:.0e}", display=False)
 #   zero at the optimum, the weights start to move back and never settle there. The optimum
 #   with zero velocity is a fixed point of the update for every $\mu$ ($\mathbf g = 0$ and
 #   $\mathbf v = 0$ give $\mathbf v = 0$ again), and for $-1 < \mu < 0$ the iteration converges
-#   to it: for $\mu = -0.5$ the spectral radius of the momentum step on the quadratic is
+#   to it as long as the learning rate is small enough, $\alpha\lambda_{\max} < 2(1 + \mu)$ (a
+#   tighter limit than gradient descent's $\alpha\lambda_{\max} < 2$; the trace of the momentum
+#   step is $1 + \mu - \alpha\lambda$ and its determinant $\mu$): for $\mu = -0.5$ and
+#   $\alpha = 0.02$ the spectral radius of the momentum step on the quadratic is
 #   {glue:text}`mu_neg_radius`, below 1, the run is {glue:text}`mu_neg_dist` from the minimum
 #   after 1000 steps, and a run started at the minimum never leaves it (printed). What is true is the rest of the answer: negative
 #   momentum makes progress slower than plain gradient descent
@@ -1161,8 +1168,9 @@ quiz("07")
 # - Momentum, $\mathbf v \leftarrow \mu\mathbf v + \mathbf g$, $\theta \leftarrow \theta - \alpha\mathbf v$,
 #   accumulates consistent gradient components and damps oscillating ones. Useful values of
 #   $\mu$ lie in $[0, 1)$: the momentum step's determinant is $\mu$, so $\mu > 1$ diverges,
-#   and $\mu < 0$ makes the steps alternate and the descent slower than without momentum
-#   ($\mu < -1$ diverges). Nesterov takes the gradient at the look-ahead point.
+#   and $\mu < 0$ makes the steps alternate and the descent slower than without momentum, and
+#   narrows the stable learning rates to $\alpha\lambda_{\max} < 2(1 + \mu)$ ($\mu < -1$
+#   diverges). Nesterov takes the gradient at the look-ahead point.
 # - AdaGrad, RMSProp and Adam scale each parameter's step by its recent gradient magnitude;
 #   Adam adds momentum and bias corrections for the zero start of its averages.
 # - Newton's method and BFGS need far fewer steps, but Newton's costs $O(n^2)$ memory and

@@ -384,7 +384,8 @@ for mode in ["penalty in the loss", "weight_decay", "decoupled decay"]:
 # much, and explains why Adam with decoupled decay (AdamW) exists
 # {footcite}`loshchilov2019adamw`.
 #
-# What does $\lambda$ do? Train the big network (200 epochs, as from here on)
+# What does $\lambda$ do? Train the big network (200 epochs, as every run from here on unless it
+# says otherwise)
 # with four values and look at the size of the weights,
 # $\|W\| = \big(\sum_l \|W^{(l)}\|_F^2\big)^{1/2}$, and at the two accuracies:
 
@@ -836,7 +837,7 @@ fig
 # normalisation with a full batch does not narrow the gap at all ({glue:text}`bn_gap`), as
 # expected: its regularisation comes from mini-batch noise, and there is none here. The
 # boundaries of seed 1 show the same: sharp detours without regularisation and with batch
-# norm, broad shapes for the rest.
+# norm, a smaller bay around one training point with augmentation, broad shapes for the rest.
 #
 # Keep the scale of this experiment in mind: three seeds, one strength per method, chosen by
 # hand. Differences of one or two hundredths between methods are within the spread over

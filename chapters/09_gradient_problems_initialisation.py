@@ -884,8 +884,11 @@ glue("plain_ratio", f"{plain[0] / plain[20]:.0e}", display=False)
 relu_he, bn_norms = remedy_norms["ReLU + He"], remedy_norms["sigmoid + batch norm"]
 glue("relu_he_inverse", f"{relu_he[20] / relu_he[0]:.0f}", display=False)
 glue("bn_ratio", f"{bn_norms[0] / bn_norms[20]:.0f}", display=False)
-print(f"ReLU + He: last / first {relu_he[20] / relu_he[0]:.1f}; "
+relu_inner = relu_he[1:]
+print(f"ReLU + He: last / first {relu_he[20] / relu_he[0]:.1f}, layers 2..21: largest / smallest "
+      f"{relu_inner.max() / relu_inner.min():.1f}; "
       f"sigmoid + batch norm: first / last {bn_norms[0] / bn_norms[20]:.1f}")
+glue("relu_he_inner", f"{relu_inner.max() / relu_inner.min():.1f}", display=False)
 inner = remedy_norms["residual sigmoid"][1:20]
 print(f"residual sigmoid, layers 2..20: largest / smallest {inner.max() / inner.min():.1f}")
 glue("res_spread", f"{inner.max() / inner.min():.1f}", display=False)
@@ -899,9 +902,9 @@ fig
 # times the last one's (the ratio column): for all practical purposes the first half of the
 # network is frozen. Each remedy removes the geometric decay (in the figure, only the plain
 # stack's line falls steeply towards layer 1). With ReLU and He weights the gradient still
-# shrinks towards the input, but over twenty layers only by a factor of
-# {glue:text}`relu_he_inverse`: the first layer's gradient is 1/{glue:text}`relu_he_inverse` of
-# the last one's (printed). Batch normalisation standardises every layer's net inputs, so each
+# shrinks towards the input, but only by a factor of {glue:text}`relu_he_inverse` from the last
+# layer to the first, and most of that at the input layer, which reads the two raw coordinates:
+# layers 2 to 21 differ by at most a factor of {glue:text}`relu_he_inner` (printed). Batch normalisation standardises every layer's net inputs, so each
 # sigmoid works near its steepest point; the norms no longer decay but *grow* towards the
 # input, the first layer's to {glue:text}`bn_ratio` times the last one's. Neither is the level
 # line of the ideal, but both ratios are tens, where the plain stack's is

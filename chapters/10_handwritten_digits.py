@@ -285,7 +285,8 @@ for lr in (1e-4, 1e-3, 1e-2):
         f"(mean over {len(next(iter(ratios.values())))} steps)")
 
 # %% [markdown]
-# The ratio grows in proportion to the learning rate: Adam's steps have a size of about the
+# The ratio grows roughly in proportion to the learning rate (a little less from $10^{-3}$ to
+# $10^{-2}$): Adam's steps have a size of about the
 # learning rate for every weight, whatever the size of the gradient. By the rule of thumb,
 # $10^{-4}$ would be the learning rate to choose. It is only a rule of thumb: with Adam at
 # $10^{-3}$ the updates are about 1 % of the weights, and the next section trains with it
@@ -331,7 +332,6 @@ for name, runner in (("softmax regression", softmax_runner), ("64-64-10 MLP", ml
     glue(key, int(h.best_epoch), display=False)
     print(f"{name:18s}: best epoch {h.best_epoch:3d} of {h.epochs:3d}, "
           f"dev accuracy {dev_acc:.4f}, test accuracy {test_acc:.4f}")
-assert results["64-64-10 MLP"] >= 0.97
 glue("mlp_test", float(results["64-64-10 MLP"]), display=False)
 glue("softmax_test", float(results["softmax regression"]), display=False)
 errors_count = {name: round((1 - acc) * len(y_test)) for name, acc in results.items()}
@@ -402,7 +402,7 @@ glue("kappa_ratio", float(kappa["raw"] / kappa["standardised"]), display=False)
 
 # %%
 def softmax_gd(A: np.ndarray, lr: float, steps: int = 100) -> np.ndarray:
-    """Training loss before each of `steps` gradient-descent steps, from zero weights."""
+    """Training loss after 0, 1, ..., `steps` - 1 gradient-descent steps, from zero weights."""
     N, d = A.shape
     Y = np.eye(10)[y_train]
     W, b = np.zeros((d, 10)), np.zeros(10)
@@ -427,8 +427,10 @@ print(f"gradient at W = 0, largest difference from autograd: "
 
 # %% [markdown]
 # Each version of the input gets the learning rate of the grid below that reaches a training
-# loss of 0.25 in the fewest steps (the raw pixels need a very different one from the
-# others):
+# loss of 0.25 in the fewest steps, among the rates whose loss never climbs above where it
+# started, $\ln 10$ (a larger rate can overshoot, climb far above the start and still reach the
+# target after the detour; that is not the speed we want to compare). The raw pixels need a
+# very different rate from the others:
 
 # %%
 lr_grid = [0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
@@ -437,24 +439,26 @@ curves, chosen, reach = {}, {}, {}
 with np.errstate(over="ignore", invalid="ignore"):
     for name, (A_train, _, _) in inputs.items():
         runs = {lr: softmax_gd(A_train, lr) for lr in lr_grid}
-        steps_to = {lr: int(np.argmax(c < TARGET)) + 1 if np.any(c < TARGET) else math.inf
-                    for lr, c in runs.items()}
-        lr_best = min(lr_grid, key=lambda lr: (steps_to[lr], runs[lr][-1]))
+        steps_to = {lr: int(np.argmax(c < TARGET)) if np.any(c < TARGET) else math.inf
+                    for lr, c in runs.items()}  # c[k] is the loss after k steps
+        steady = [lr for lr, c in runs.items() if np.all(c <= c[0])]  # never above ln 10
+        lr_best = min(steady, key=lambda lr: (steps_to[lr], runs[lr][-1]))
         curves[name], chosen[name], reach[name] = runs[lr_best], lr_best, steps_to[lr_best]
         print(f"{name:12s}: best lr {lr_best:5.2f}, steps to loss < {TARGET}: "
               f"{reach[name]:3d}, loss after {len(runs[lr_best])} steps {runs[lr_best][-1]:.4f}")
 for name, n in reach.items():
     glue(f"reach_{name}", int(n), display=False)
+glue("lr_ratio", f"{chosen['standardised'] / chosen['raw']:.0f}", display=False)
 
 # %%
 fig = Figure(figsize=(6.5, 3.6), layout="constrained")
 ax = fig.subplots()
 for i, (name, curve) in enumerate(curves.items()):
-    ax.plot(np.arange(1, len(curve) + 1), curve, color=PALETTE[i],
+    ax.plot(np.arange(len(curve)), curve, color=PALETTE[i],
             label=f"{name} (lr {chosen[name]:g})")
 ax.axhline(TARGET, color="0.5", lw=0.8, ls=":")
 ax.set_yscale("log")
-ax.set_xlabel("gradient-descent step")
+ax.set_xlabel("gradient-descent steps taken")
 ax.set_ylabel("training loss")
 ax.set_title("Softmax regression, full-batch gradient descent")
 ax.legend()
@@ -463,12 +467,12 @@ fig
 
 # %% [markdown]
 # The steps needed follow the condition numbers: {glue:text}`reach_raw` on raw pixels,
-# {glue:text}`reach_standardised` standardised, {glue:text}`reach_whitened` whitened. On
-# raw pixels the learning rate must be hundreds of times smaller (the largest eigenvalue of
-# the raw covariance is large, and a step must stay small in the direction of steepest
-# curvature), and at that rate the directions of small variance crawl. Standardised and
-# whitened inputs tolerate large steps in every direction. (The whitened input took the
-# largest rate of the grid, so it might go faster still.) The rest of the chapter uses
+# {glue:text}`reach_standardised` standardised, {glue:text}`reach_whitened` whitened. On raw
+# pixels the learning rate must be {glue:text}`lr_ratio` times smaller than on standardised ones
+# (the largest eigenvalue of the raw covariance is large, and a step must stay small in the
+# direction of steepest curvature), and at that rate the directions of small variance crawl.
+# Standardised and whitened inputs tolerate large steps in every direction. The rest of the
+# chapter uses
 # standardised inputs, which are simple and nearly as fast: whitening needs a 64×64 matrix
 # fitted to the training data, and it blows up the directions of tiny variance, mostly noise,
 # to the same size as the main strokes.
@@ -699,6 +703,18 @@ for name, runs in search.items():
     print(f"{name:6s} search: {len({round(r[0], 6) for r in runs})} distinct learning rates; "
           f"lowest dev loss {loss:.4f} (dev accuracy {acc:.4f}) at lr {10**a:.2e}, "
           f"weight decay {10**b:.1e}")
+rates = sorted({run[0] for run in search["grid"]})
+wd_spread = {a: max(r[2] for r in search["grid"] if r[0] == a)
+             / min(r[2] for r in search["grid"] if r[0] == a) for a in rates}
+print("grid, dev loss over the three weight decays, largest / smallest: "
+      + ", ".join(f"{s:.2f} at lr {10**a:.1e}" for a, s in wd_spread.items()))
+decays = sorted({run[1] for run in search["grid"]})
+lr_spread = min(max(r[2] for r in search["grid"] if r[1] == b)
+                / min(r[2] for r in search["grid"] if r[1] == b) for b in decays)
+print(f"grid, dev loss over the three learning rates, largest / smallest: at least {lr_spread:.1f}")
+glue("wd_spread_top", f"{wd_spread[rates[-1]]:.1f}", display=False)
+glue("wd_spread_rest", f"{max(wd_spread[a] for a in rates[:-1]):.2f}", display=False)
+glue("lr_spread", f"{lr_spread:.1f}", display=False)
 best_search = min(search["grid"] + search["random"], key=lambda run: run[2])
 glue("best_lr", float(10 ** best_search[0]), display=False)
 glue("best_wd", float(10 ** best_search[1]), display=False)
@@ -728,8 +744,12 @@ fig
 # The two searches found configurations of the same dev accuracy, but random search found
 # the lower dev loss, at a learning rate the grid never tried (the grid's three learning rates
 # are $10^{-4}$, $10^{-2.5}$ and $10^{-1}$). The right-hand panel shows why: the dev loss
-# depends mostly on the learning rate, much less on the weight decay, so the grid's nine runs
-# measure only three points of the curve that matters. The best configuration of the 18 runs
+# depends mostly on the learning rate. At each weight decay of the grid, its three learning
+# rates change the dev loss by a factor of at least {glue:text}`lr_spread`; at each learning
+# rate, the three weight decays change it by a factor of at most
+# {glue:text}`wd_spread_rest`, except at the largest rate, where they change it by a factor of
+# {glue:text}`wd_spread_top` (printed). So the grid's nine runs measure mostly three points of
+# the curve that matters. The best configuration of the 18 runs
 # has learning rate {glue:text}`best_lr:.2e` and weight decay {glue:text}`best_wd:.1e`
 # (dev accuracy {glue:text}`best_acc:.4f`). Two cautions: each run is one seed of 10 epochs,
 # so nearby configurations differ by noise as much as by quality; and the best of 18 dev
@@ -1089,7 +1109,8 @@ quiz("10")
 # - Preprocessing changes the condition number of the input covariance, and with it the speed
 #   of gradient descent: {glue:text}`reach_raw` steps on raw pixels,
 #   {glue:text}`reach_standardised` standardised and {glue:text}`reach_whitened` whitened,
-#   each with its best learning rate, to the same training loss.
+#   each at the fastest learning rate of a grid whose loss never climbs above its start, to the
+#   same training loss.
 # - Schedules (step, cosine, warm-up then decay) are functions of the step count; the package
 #   has them, equal to PyTorch's, and applies them through a `Runner` hook. Whether one helps
 #   depends on the budget; a range test finds the initial rate in one short run.
