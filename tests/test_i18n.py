@@ -155,3 +155,14 @@ def test_every_quiz_question_has_its_chinese_version_in_the_glossary_terms() -> 
                 problems += [f"chapter {chapter}, question {number}: {english!r} in {text!r}"
                              for english, pattern in terms if pattern.search(text)]
     assert not problems, "\n".join(problems)
+
+
+def test_the_search_learns_the_glossary_s_chinese_words() -> None:
+    """Each run of Chinese characters of a glossary term, so 提前停止（早停） gives two words."""
+    from nndl_glossary import chinese_words
+
+    words = chinese_words()
+    assert {"误差项", "净输入", "提前停止", "早停", "反向传播"} <= set(words)
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]+", word) for word in words)
+    assert len(words) == len(set(words))
+    assert [len(w) for w in words] == sorted((len(w) for w in words), reverse=True)

@@ -35,12 +35,14 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "book" / "_ext"))
+from nndl_glossary import glossary_terms  # noqa: E402  (the book's own module, beside the extension)
+
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE = "zh_CN"
 LOCALES = ROOT / "locales"
 CATALOGUES = LOCALES / LANGUAGE / "LC_MESSAGES"
 TEMPLATES = ROOT / "_build" / "gettext"
-GLOSSARY = ROOT / "book" / "appendix" / "glossary.md"
 BUGS = "https://github.com/nndl-book/nndl-book/issues"
 # pages whose prose is compared against the glossary (the glossary lists both sides itself)
 GLOSSARY_EXEMPT = {"book/appendix/glossary"}
@@ -246,20 +248,6 @@ def parts(text: str) -> Parts:
     rest = URL.sub(" ", rest)
     numbers = Counter(NUMBER.findall(re.sub(r"(?<=\d),(?=\d{3})", "", rest)))
     return Parts(roles, maths, code, links, numbers, rest)
-
-
-def glossary_terms(path: Path = GLOSSARY) -> list[tuple[str, str]]:
-    """The glossary's (English, Chinese) pairs, read from its Markdown table."""
-    pairs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if not line.lstrip().startswith("|") or len(cells) < 2 or set(cells[0]) <= set("-: "):
-            continue
-        english, chinese = cells[0], cells[1]
-        if english.lower() in {"english", "英文"}:
-            continue
-        pairs.append((english, chinese))
-    return pairs
 
 
 def _term_pattern(english: str) -> re.Pattern:

@@ -33,17 +33,24 @@
   same catalogue right after they are inserted.
 - Adds the language switch: a link in every page's header to the same page in the other
   edition (English at the site root, Chinese under ``zh/``), and ``<link rel="alternate">``.
+- Makes the Chinese edition searchable. Sphinx indexes Chinese text only through jieba, which
+  splits it into words (without it the index holds the pages' Latin words alone, and a search
+  for 反向传播 finds nothing); jieba is also taught the glossary's terms, so that 误差项 or
+  净输入 is indexed as one word as well as by its parts.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from myst_nb.ext.glue.roles import PasteTextRole
+from nndl_glossary import chinese_words
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform, i18n
 from sphinx_exercise.directive import ExerciseDirective
 from sphinx_exercise.nodes import exercise_subtitle
@@ -225,7 +232,22 @@ def add_switch_to_header(app: Sphinx, config: Any) -> None:
     options["article_header_end"] = end
 
 
+def chinese_search_words(app: Sphinx) -> None:
+    if not str(app.config.language or "").startswith("zh"):
+        return
+    try:
+        import jieba
+    except ImportError as error:
+        raise ExtensionError(
+            "the Chinese edition's search index needs jieba to split the text into words: "
+            'install the book\'s dependencies, pip install -e ".[book]"') from error
+    jieba.setLogLevel(logging.WARNING)
+    for word in chinese_words():
+        jieba.add_word(word)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", chinese_search_words)
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("html-page-context", language_switch)
     app.connect("config-inited", add_switch_to_header)

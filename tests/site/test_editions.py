@@ -3,19 +3,19 @@
 Every page exists in both; each page's language switch names the same page in the other edition
 (followed here by a reader's click); the Chinese pages are Chinese (language attribute, page
 heading and the sidebar's parts) while their code, outputs, launch links and downloadable
-notebooks are the English edition's own files. (The quizzes in both languages are answered by
-the page test, test_browser.py.)
+notebooks are the English edition's own files; the Chinese search finds Chinese words. (The
+quizzes in both languages are answered by the page test, test_browser.py.)
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import pytest
 from playwright.sync_api import Browser
-from test_browser import REDIRECT, open_page
+from test_browser import PATIENCE_MS, REDIRECT, open_page
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SWITCH = re.compile(r'<a class="btn nndl-language-switch" href="([^"]+)"')
@@ -115,6 +115,23 @@ def test_a_reader_switches_language(browser: Browser, server: str, site_dir: Pat
         with page.expect_navigation(wait_until="load"):
             page.locator("a.nndl-language-switch").click()
         assert page.url == f"{server}/{start}"
+    finally:
+        page.close()
+    assert not log.problems(), log.problems()
+
+
+@pytest.mark.parametrize("query", ["反向传播", "误差项", "净输入"])
+def test_a_reader_searches_the_chinese_edition(browser: Browser, server: str, site_dir: Path,
+                                               query: str) -> None:
+    """The search box finds a glossary term, written as one word, in the chapter that teaches it."""
+    page, log = open_page(browser, server, f"zh/search.html?q={quote(query)}",
+                          _read(site_dir, "zh/search.html"))
+    try:
+        page.wait_for_selector("#search-results ul.search li a", timeout=PATIENCE_MS)
+        found = page.eval_on_selector_all("#search-results ul.search li a",
+                                          "links => links.map(a => a.getAttribute('href'))")
+        assert any("book/chapters/02_backpropagation.html" in href for href in found), found
+        assert all("/zh/" in urljoin(page.url, href) for href in found)  # the Chinese pages
     finally:
         page.close()
     assert not log.problems(), log.problems()
