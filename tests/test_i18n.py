@@ -67,6 +67,13 @@ def test_the_word_exercise_is_not_doubled_before_an_exercise_reference() -> None
     assert i18n.lint_message(english, "习题 {ref}`ex-05-width` 测量了它") != []
 
 
+def test_a_section_is_written_the_chinese_way() -> None:
+    english = "backpropagation (NNDL §4.4) starts from the output"
+    assert i18n.lint_message(english, "反向传播（NNDL 第 4.4 节）从输出出发") == []
+    problems = i18n.lint_message(english, "反向传播（NNDL §4.4）从输出出发")
+    assert any("第 N 节" in p for p in problems), problems
+
+
 def test_a_ref_with_its_own_text_may_translate_the_text() -> None:
     english = "see {ref}`the section on dead units <sec-dead-relu>`"
     assert i18n.lint_message(english, "见{ref}`死亡神经元一节 <sec-dead-relu>`") == []

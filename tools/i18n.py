@@ -15,7 +15,8 @@ are left out of the templates, so only the page's own prose is translated.
 A message is written in MyST Markdown, the same source the English page is built from, so a
 translation must keep every maths span, code span, role target (``{ref}``, ``{glue:text}``,
 ``{cite}``, ...) and link target of its English message, and every number. ``lint`` checks that,
-and that no English term of the glossary (``book/appendix/glossary.md``) is left in Chinese prose.
+that no English term of the glossary (``book/appendix/glossary.md``) is left in Chinese prose, and
+that a section is referred to as 第 N 节, not §N.
 ``check`` extracts the messages afresh, so an English paragraph changed since the last ``update``
 shows up as missing until its translation is updated too.
 """
@@ -206,6 +207,7 @@ URL = re.compile(r"https?://\S+")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 # a reference to an exercise shows "习题 N" (numfig_format), so the word before it is doubled
 EXERCISE_WORD_BEFORE_REF = re.compile(r"(习题|练习)\s*\{ref\}`ex-")
+SECTION_SIGN = re.compile(r"§\s*\d")  # the Chinese prose writes "第 7.3 节"
 # roles whose whole content is a name (a label, a glue key, a citation key, a document)
 TARGET_ROLES = {"ref", "numref", "doc", "eq", "glue", "glue:text", "glue:md", "glue:any",
                 "glue:figure", "glue:math", "cite", "footcite", "cite:p", "cite:t", "download",
@@ -290,6 +292,8 @@ def lint_message(message_id: str, translation: str,
             problems.append(f"{name} differ: {detail}")
     if EXERCISE_WORD_BEFORE_REF.search(translation):
         problems.append("习题 before a reference to an exercise, which already reads 习题 N")
+    if SECTION_SIGN.search(chinese.prose):
+        problems.append("a section written §N: the Chinese edition writes 第 N 节")
     for english_term, pattern in terms or []:
         if pattern.search(chinese.prose):
             problems.append(f"glossary term {english_term!r} left in English")
