@@ -985,8 +985,8 @@ for name, error in (("Phi(z) vs sigma(cz)", gate_error), ("GELU vs z sigma(cz)",
 
 
 # %% [markdown]
-# **Your turn.** Edit the cell below (a dict of pieces {'ReLU': (w, b), 'leaky ReLU': (w, b), '|z|':
-# (w, b)}, each w and b of length 2), then run it.
+# **Your turn.** Edit the cell below (a dict of pieces `{'ReLU': (w, b), 'leaky ReLU': (w, b),
+# '|z|': (w, b)}`, each w and b of length 2), then run it.
 
 # %%
 answer = {"ReLU": (..., ...), "leaky ReLU": (..., ...), "|z|": (..., ...)}  # edit: (slopes w, intercepts b)

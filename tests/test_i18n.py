@@ -173,3 +173,20 @@ def test_the_search_learns_the_glossary_s_chinese_words() -> None:
     assert all(re.fullmatch(r"[\u4e00-\u9fff]+", word) for word in words)
     assert len(words) == len(set(words))
     assert [len(w) for w in words] == sorted((len(w) for w in words), reverse=True)
+
+
+def test_the_chinese_search_indexes_the_words_sphinx_would() -> None:
+    """ChineseSearch (linear time) splits and stems every word as Sphinx's SearchChinese does."""
+    pytest.importorskip("jieba")
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from nndl_sphinx import ChineseSearch
+    from sphinx.search.zh import SearchChinese
+
+    text = ["反向传播从输出层的误差项出发，Backpropagation starts from the outputs",
+            "ReLU 的导数 is 0 or 1; the running runs ran", "误差项 errors erring ab abc was has"]
+    ours, sphinx = ChineseSearch({}), SearchChinese({})
+    sphinx.latin_terms = []  # a class attribute of SearchChinese, shared between instances
+    for line in text:
+        words = ours.split(line)
+        assert words == sphinx.split(line)
+        assert [ours.stem(w) for w in words] == [sphinx.stem(w) for w in words]

@@ -91,7 +91,7 @@ PIECE_TARGETS = {"ReLU": relu, "leaky ReLU": lambda t: leaky_relu(t, 0.1), "|z|"
 
 
 @exercise_check("ex-03-maxout",
-                "a dict of pieces {'ReLU': (w, b), 'leaky ReLU': (w, b), '|z|': (w, b)}, "
+                "a dict of pieces `{'ReLU': (w, b), 'leaky ReLU': (w, b), '|z|': (w, b)}`, "
                 "each w and b of length 2",
                 'answer = {"ReLU": (..., ...), "leaky ReLU": (..., ...), "|z|": (..., ...)}'
                 "  # edit: (slopes w, intercepts b)")
