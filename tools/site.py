@@ -6,11 +6,12 @@
     python tools/site.py gettext          # _build/gettext/**/*.pot, one template per page
 
 Both editions are Jupyter Book 1 builds of the same executed notebooks and the same
-``_config.yml``; the Chinese one only adds ``language = zh_CN``, so Sphinx replaces each paragraph,
-heading, caption and admonition by its translation from ``locales/zh_CN/LC_MESSAGES`` (managed with
-sphinx-intl, see ``tools/i18n.py``). Code, outputs, figures and widgets are the same files.
-Every build is strict: a warning (a broken reference, a translation whose roles do not match its
-English message) fails it, after the whole edition has been read.
+``_config.yml``; the Chinese one adds ``language = zh_CN`` (and numbers exercises 习题 N), so
+Sphinx replaces each paragraph, heading, caption and admonition by its translation from
+``locales/zh_CN/LC_MESSAGES`` (managed with sphinx-intl, see ``tools/i18n.py``). Code, outputs,
+figures and widgets are the same files. Every build is strict: a warning (a broken reference, a
+translation whose roles do not match its English message) fails it, after the whole edition has
+been read.
 
 ``gettext`` reads the pages with Sphinx's message versioning, so it keeps its own doctrees, and
 reads every page afresh (a change to the extensions can change what is extracted).

@@ -8,7 +8,7 @@
 
 For every exercise with a check in ``nndl_book.exercises.CHECKS``, the cell ``CHECKS[label].cell``
 (the stub, then ``check(label, ...)``) goes just before the exercise's ``{solution-start}``
-marker, after a one-line markdown cell "**Your turn.** ...". The chapter's quiz
+marker, after a one-sentence markdown cell "**Your turn.** ...". The chapter's quiz
 (``quiz("NN")``) goes in a "## Self-test" section just before "## Summary". The first inserted
 code cell imports ``check`` and ``quiz`` (only ``quiz`` in a chapter without checks); the
 chapter's own first cells (installation, setup) are never touched. A markdown cell that holds

@@ -34,7 +34,7 @@ def setup(*, threads: int = 1, dtype: str = "float64", precision: int = 4) -> No
     - torch creates ``dtype`` tensors by default, so that they compare with numpy's float64;
     - numpy prints arrays with ``precision`` digits and no scientific notation for small values;
     - a ``matplotlib.figure.Figure`` that ends a cell is shown as an image
-      (:func:`nndl_book.plots.show_figures_inline`; the book's plots never use ``pyplot``).
+      (:func:`nndl_book.plots.render.show_figures_inline`; the book's plots never use ``pyplot``).
 
     Parameters
     ----------

@@ -42,7 +42,7 @@ def prepare_data(
     """Check inputs and targets for ``model`` and the loss ``loss``; return them as arrays.
 
     Used by :func:`~nndl_book.engine.train` (for the training and the dev set) and by
-    :func:`~nndl_book.engine.check_gradients`, which then call the model's and the losses'
+    :func:`~nndl_book.engine.gradcheck.check_gradients`, which then call the model's and the losses'
     unchecked fast paths.
 
     Parameters

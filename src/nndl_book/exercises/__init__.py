@@ -7,8 +7,8 @@ Under an exercise, a "your turn" cell holds a stub to edit and a check call::
     check("ex-05-nndl-4-2", answer)
 
 ``check`` returns a result that shows as one line: ``correct``, ``not yet`` (what is wrong,
-then a hint), ``not attempted yet`` (the stub is unedited) or ``cannot check this answer``
-(wrong type, shape, NaN). It judges
+and a hint on a second line), ``not attempted yet`` (the stub is unedited) or ``cannot check
+this answer`` (wrong type, shape, NaN). It judges
 the property the exercise asks for, not the book's particular answer: any 2-2-1 ReLU network
 that computes XOR passes, any correct derivative passes whatever its formula (compared with
 central differences on a grid), numbers pass within a stated tolerance. Checks use numpy only
@@ -29,7 +29,8 @@ and each takes well under a second.
        # ```
 
        # %% [markdown]
-       # **Your turn.** Replace `...` with your weights and run the cell.
+       # **Your turn.** Edit the cell below (your weights (W1, b1, W2, b2) of shapes (2, 2), (2,),
+       # (1, 2), (1,)), then run it.
 
        # %%
        answer = (..., ..., ..., ...)  # edit: W1 (2×2), b1 (2,), W2 (1×2), b2 (1,)
@@ -73,9 +74,11 @@ and each takes well under a second.
    nothing from any host.
 5. ``python tools/your_turn.py`` does steps 2 and 4 for every chapter (it inserts
    ``CHECKS[label].cell`` before each solution, the quiz before "## Summary", and the import in
-   the first inserted cell; it leaves cells already there alone). ``--check`` reports chapters
-   that lack one, and fails when a registered check has no exercise in its chapter or a
-   chapter calls ``check`` for a label with no check. Then ``make notebooks``.
+   the first inserted cell; it writes the your-turn line and cell already there again from the
+   registry, so the markdown line is always "**Your turn.** Edit the cell below (<expects>),
+   then run it."). ``--check`` reports chapters that lack a cell or hold a stale one, and fails
+   when a registered check has no exercise in its chapter or a chapter calls ``check`` for a
+   label with no check. Then ``make notebooks``.
 6. ``make student`` writes ``book/student/NN_name.ipynb``: the chapters with every solution
    (``{solution-start}`` … ``{solution-end}``, text and code cells) removed and the outputs of
    the your-turn cells cleared.

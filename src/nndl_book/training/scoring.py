@@ -35,6 +35,7 @@ class Scorer:
         self.target: torch.Tensor | None = None
 
     def add(self, out: torch.Tensor, target: torch.Tensor) -> None:
+        """Score one batch's outputs ``out`` against ``target`` now, or keep them for a flush."""
         if self.batched is None:
             self.history.record_metric(self.split, [self.metric(out, target)])
             return
@@ -50,6 +51,7 @@ class Scorer:
             self.flush()
 
     def flush(self) -> None:
+        """Score the stored outputs, record the scores in the history, and forget the outputs."""
         if self.outs:
             scores = self.batched(torch.stack(self.outs), self.target)
             self.history.record_metric(self.split, scores)
