@@ -3,28 +3,19 @@ the language switch. (Completeness against freshly extracted messages is `make t
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from tool_modules import load_module, load_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-i18n = _load("nndl_i18n", ROOT / "tools" / "i18n.py")
-ext = _load("nndl_sphinx_ext", ROOT / "book" / "_ext" / "nndl_sphinx.py")
+i18n = load_tool("i18n", "nndl_i18n")
+ext = load_module(ROOT / "book" / "_ext" / "nndl_sphinx.py", "nndl_sphinx_ext")
 
 ENGLISH = ("With the cross-entropy loss and $\\eta = 0.1$ only {glue:text}`rate_default` of "
            "seeds 0 to 99 succeed ({ref}`sec-dead-relu`, `nn.Linear`, *hard*).")
@@ -178,13 +169,11 @@ def test_the_search_learns_the_glossary_s_chinese_words() -> None:
 def test_the_chinese_search_indexes_the_words_sphinx_would() -> None:
     """ChineseSearch (linear time) splits and stems every word as Sphinx's SearchChinese does."""
     pytest.importorskip("jieba")
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    from nndl_sphinx import ChineseSearch
     from sphinx.search.zh import SearchChinese
 
     text = ["反向传播从输出层的误差项出发，Backpropagation starts from the outputs",
             "ReLU 的导数 is 0 or 1; the running runs ran", "误差项 errors erring ab abc was has"]
-    ours, sphinx = ChineseSearch({}), SearchChinese({})
+    ours, sphinx = ext.ChineseSearch({}), SearchChinese({})
     sphinx.latin_terms = []  # a class attribute of SearchChinese, shared between instances
     for line in text:
         words = ours.split(line)

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
+from tool_modules import load_tool
 
 import nndl_book
 from nndl_book.notebook import setup, time_per_call
@@ -28,12 +29,7 @@ CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.py"))
 
 
 def load_notebooks_tool():
-    spec = importlib.util.spec_from_file_location("notebooks_tool_pin",
-                                                  ROOT / "tools" / "notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["notebooks_tool_pin"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("notebooks", "notebooks_tool_pin")
 
 
 @pytest.fixture()

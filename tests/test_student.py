@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from tool_modules import load_tool
 
 from nndl_book.exercises import check, quiz
 
@@ -21,11 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def student():
-    spec = importlib.util.spec_from_file_location("student_tool", ROOT / "tools" / "student.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["student_tool"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("student")
 
 
 YOUR_TURN = 'answer = (..., ..., ..., ...)  # edit\ncheck("ex-05-nndl-4-2", answer)'
@@ -185,11 +180,7 @@ def test_every_check_in_the_real_chapters_runs(student, real_editions) -> None:
 
 @pytest.fixture(scope="module")
 def your_turn():
-    spec = importlib.util.spec_from_file_location("your_turn_tool", ROOT / "tools" / "your_turn.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["your_turn_tool"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("your_turn")
 
 
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.py"))

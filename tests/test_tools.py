@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from tool_modules import load_tool
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools"
 
 
 @pytest.fixture()
 def notebooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    spec = importlib.util.spec_from_file_location("notebooks_tool", TOOLS / "notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["notebooks_tool"] = module
-    spec.loader.exec_module(module)
+    module = load_tool("notebooks")
     monkeypatch.setattr(module, "ROOT", tmp_path)
     monkeypatch.setattr(module, "SOURCES", tmp_path / "chapters")
     monkeypatch.setattr(module, "NOTEBOOKS", tmp_path / "book" / "chapters")
@@ -81,12 +77,7 @@ def test_orphan_notebook_fails(notebooks, capsys) -> None:
 
 @pytest.fixture()
 def exercise_index():
-    spec = importlib.util.spec_from_file_location("exercise_index_tool",
-                                                  TOOLS / "exercise_index.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["exercise_index_tool"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("exercise_index")
 
 
 def section(page: str, heading: str) -> str:
