@@ -205,3 +205,22 @@ def test_to_tensors_bad_input():
         data.to_tensors(X10, np.zeros(3))
     with pytest.raises(TypeError, match="dtype"):
         data.to_tensors(X10, Y10, dtype=torch.int64)
+
+
+def test_target_tensor_is_the_one_label_convention() -> None:
+    """0/1 labels are floats for BCE, other labels int64 classes, real targets floats; the Runner
+    and to_tensors give the same tensors."""
+    from nndl_book.data import target_tensor, to_tensors
+    from nndl_book.training import Runner
+
+    cases = [(np.array([0, 1, 1]), torch.float64), (np.array([True, False]), torch.float64),
+             (np.array([0, 2, 1]), torch.int64), (np.array([0.5, -1.0]), torch.float64)]
+    runner = Runner(torch.nn.Linear(1, 1).double(), torch.nn.MSELoss(),
+                    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1))
+    for y, want in cases:
+        got = target_tensor("y", y, torch.float64)
+        assert got.dtype == want and torch.equal(got, torch.as_tensor(y).to(want))
+        assert torch.equal(runner._targets("y", y), got)
+        assert torch.equal(to_tensors(np.zeros((len(y), 1)), y, torch.float64)[1], got)
+    with pytest.raises(ValueError, match="y must contain only finite"):
+        target_tensor("y", np.array([0.5, np.nan]), torch.float64)

@@ -428,3 +428,20 @@ def test_train_and_check_gradients_share_one_data_check():
             run(np.zeros((3, 2)), np.zeros(4), logits)
         with pytest.raises(ValueError, match="needs probabilities"):
             run(np.zeros((3, 2)), np.zeros(3), "binary_cross_entropy")
+
+
+def test_predict_uses_the_metrics_rule() -> None:
+    """One rule turns outputs into classes: MLP.predict, n_correct and accuracy agree."""
+    from nndl_book.maths.metrics import n_correct, predicted_classes
+
+    assert predicted_classes(np.array([[0.2], [-0.1], [0.0]])).tolist() == [1, 0, 0]
+    assert predicted_classes(np.array([0.7, 0.4]), 0.5).tolist() == [1, 0]
+    assert predicted_classes(np.array([[1.0, 3.0, 2.0], [5.0, 0.0, 0.0]])).tolist() == [1, 0]
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(50, 3))
+    for k, out_act, threshold in ((1, "sigmoid", 0.5), (1, "identity", 0.0), (3, "identity", 0)):
+        model = MLP([3, 4, k], "tanh", output_activation=out_act, rng=rng)
+        labels = model.predict(X)
+        assert np.array_equal(labels, predicted_classes(model.forward(X), threshold))
+        assert n_correct(model.forward(X), labels, threshold) == len(X)
+        assert accuracy(model.forward(X), labels, threshold=threshold) == 1.0

@@ -13,7 +13,13 @@ functions that need them.
 
 from nndl_book.data.digits import DIGIT_SHAPE, load_digits
 from nndl_book.data.mnist import MNIST_FILES, MNIST_URL, default_cache_dir, load_mnist, read_idx
-from nndl_book.data.split import Split, Standardiser, to_tensors, train_dev_test_split
+from nndl_book.data.split import (
+    Split,
+    Standardiser,
+    target_tensor,
+    to_tensors,
+    train_dev_test_split,
+)
 from nndl_book.data.toy import make_blobs, make_moons, make_xor
 
 __all__ = [
@@ -29,6 +35,7 @@ __all__ = [
     "make_moons",
     "make_xor",
     "read_idx",
+    "target_tensor",
     "to_tensors",
     "train_dev_test_split",
 ]

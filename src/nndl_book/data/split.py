@@ -1,6 +1,6 @@
 """A seeded train/dev/test split, standardisation from the training part, tensors.
 
-torch is imported only inside :func:`to_tensors`.
+torch is imported only inside :func:`target_tensor` and :func:`to_tensors`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from nndl_book import _validate as v
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["Split", "Standardiser", "to_tensors", "train_dev_test_split"]
+__all__ = ["Split", "Standardiser", "target_tensor", "to_tensors", "train_dev_test_split"]
 
 Dataset = tuple[np.ndarray, np.ndarray]
 
@@ -147,6 +147,25 @@ class Standardiser:
         return self.fit(X).transform(X)
 
 
+def target_tensor(name: str, y: object, dtype: torch.dtype, *, ndim: int | None = None
+                  ) -> torch.Tensor:
+    """Targets as the book's losses take them: the label convention, in one place.
+
+    Integer (or boolean) labels that are all 0 or 1 become ``dtype``, for
+    ``torch.nn.BCEWithLogitsLoss`` on one output; other integer labels become ``int64`` class
+    indices, for ``torch.nn.CrossEntropyLoss``; real-valued targets (regression) become ``dtype``
+    and must be finite (with ``ndim`` dimensions, when given). ``name`` names ``y`` in errors.
+    Used by :func:`to_tensors` and by :class:`nndl_book.training.Runner`.
+    """
+    import torch
+
+    arr = np.asarray(y)
+    if np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.bool_):
+        binary = bool(np.all((arr == 0) | (arr == 1)))
+        return torch.as_tensor(arr, dtype=dtype if binary else torch.int64)
+    return torch.as_tensor(v.as_array(name, arr, ndim=ndim), dtype=dtype)
+
+
 def to_tensors(
     X: np.ndarray, y: np.ndarray | None = None, dtype: torch.dtype | None = None
 ) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
@@ -180,11 +199,4 @@ def to_tensors(
     if y is None:
         return torch.as_tensor(v.as_array("X", X, ndim=(1, 2)), dtype=dtype)
     X, y = _check_dataset(X, y)
-    Xt = torch.as_tensor(X, dtype=dtype)
-    if np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.bool_):
-        binary = bool(np.all((y == 0) | (y == 1)))
-        yt = torch.as_tensor(y, dtype=dtype if binary else torch.int64)
-    else:
-        y = v.as_array("y", y, ndim=1)
-        yt = torch.as_tensor(y, dtype=dtype)
-    return Xt, yt
+    return torch.as_tensor(X, dtype=dtype), target_tensor("y", y, dtype, ndim=1)

@@ -244,7 +244,7 @@ class PReLU(Layer):
         Its gradient from the last ``backward``.
     """
 
-    def __init__(self, alpha: float = 0.25) -> None:
+    def __init__(self, alpha: float = act.PRELU_START["alpha"]) -> None:
         super().__init__()
         self.alpha = np.array([v.check_number("alpha", alpha)])
         self.dalpha = np.zeros(1)

@@ -9,6 +9,7 @@ import numpy as np
 from nndl_book import _validate as v
 from nndl_book.engine.layers import Activation, Layer, Linear, PReLU
 from nndl_book.maths.activations import ACTIVATIONS
+from nndl_book.maths.metrics import predicted_classes
 
 # Output activations after which 0.5 (not 0) separates the two classes.
 _PROBABILITY_OUTPUTS = ("sigmoid", "hard_sigmoid")
@@ -207,20 +208,13 @@ class MLP:
         with several outputs it is the argmax.
         """
         out = self.forward(X)
-        return _labels(out, self.default_threshold() if threshold is None else threshold)
+        return predicted_classes(out, self.default_threshold() if threshold is None else threshold)
 
     def __repr__(self) -> str:
         return (
             f"MLP({self.sizes}, activation={self.activation!r}, "
             f"output_activation={self.output_activation!r})"
         )
-
-
-def _labels(out: np.ndarray, threshold: float) -> np.ndarray:
-    """Class labels (n,) from outputs (n, k): threshold for k == 1, argmax otherwise."""
-    if out.shape[1] == 1:
-        return (out[:, 0] > threshold).astype(np.int64)
-    return np.argmax(out, axis=1)
 
 
 def _check_sizes(sizes: object) -> list[int]:

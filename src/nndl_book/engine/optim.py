@@ -245,6 +245,8 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
     "rmsprop": RMSProp,
     "adam": Adam,
 }
+#: The optimizers that take a momentum ``μ`` (``momentum=``): Momentum and its subclasses.
+TAKES_MOMENTUM = frozenset(name for name, cls in OPTIMIZERS.items() if issubclass(cls, Momentum))
 
 
 def make_optimizer(name: str, params: Sequence[np.ndarray], **hyper: object) -> Optimizer:

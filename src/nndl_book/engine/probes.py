@@ -128,7 +128,7 @@ def _layer(seed: int) -> np.ndarray:
     """The layer's ``x @ W.T`` (read-only, cached: every frame of an explorer shares it)."""
     rng = np.random.default_rng(seed)
     inputs = rng.normal(size=(N_SAMPLES, N_INPUTS))
-    weights = rng.normal(scale=math.sqrt(1.0 / N_INPUTS), size=(N_UNITS, N_INPUTS))
+    weights = initialise("lecun_normal", (N_UNITS, N_INPUTS), rng)  # N(0, 1/N_INPUTS)
     product = inputs @ weights.T
     product.setflags(write=False)
     return product

@@ -31,7 +31,14 @@ from typing import Any
 import numpy as np
 
 from nndl_book import _validate as v
-from nndl_book.engine.landscapes import LANDSCAPES, Landscape, get_landscape, run_optimizer
+from nndl_book.engine.landscapes import (
+    LANDSCAPES,
+    Landscape,
+    get_landscape,
+    run_optimizer,
+    steps_to_converge,
+)
+from nndl_book.engine.optim import OPTIMIZERS, TAKES_MOMENTUM
 
 __all__ = [
     "BASE_LR",
@@ -48,7 +55,8 @@ __all__ = [
     "run_race",
 ]
 
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+#: The racers, in the order of the optimizer registry.
+OPTIMIZER_NAMES = tuple(OPTIMIZERS)
 #: Names in the legend.
 LABELS = {
     "sgd": "gradient descent",
@@ -95,10 +103,9 @@ def finish_step(landscape: Landscape, path: np.ndarray) -> int | None:
         saddle): ``|w₂| > ESCAPE_HEIGHT``.
     path : numpy.ndarray of shape (k + 1, 2)
     """
-    if landscape.minimum is None:
-        done = np.abs(path[:, 1]) > ESCAPE_HEIGHT
-    else:
-        done = np.linalg.norm(path - landscape.minimum, axis=1) < FINISH_RADIUS
+    if landscape.minimum is not None:
+        return steps_to_converge(path, landscape, FINISH_RADIUS)
+    done = np.abs(path[:, 1]) > ESCAPE_HEIGHT
     return int(np.argmax(done)) if done.any() else None
 
 
@@ -131,7 +138,7 @@ def race_path(
     """
     land = get_landscape(landscape) if isinstance(landscape, str) else landscape
     hyper: dict[str, Any] = {"lr": lr}
-    if optimizer in ("momentum", "nesterov"):
+    if optimizer in TAKES_MOMENTUM:
         hyper.update(momentum=momentum, allow_unstable=True)
     path, info = run_optimizer(land, optimizer, steps=steps, return_info=True, **hyper)
     limit = DIVERGED_FACTOR * (abs(float(land.f(land.start))) + 1.0)
@@ -227,11 +234,8 @@ def run_race(
     )
     names = OPTIMIZER_NAMES if optimizer == "all" else tuple(dict.fromkeys(("sgd", optimizer)))
     # momentum changes only the runs that use it: the others are keyed without it
-    return [_run(landscape, name, lr_factor, momentum if name in _WITH_MOMENTUM else None, steps)
+    return [_run(landscape, name, lr_factor, momentum if name in TAKES_MOMENTUM else None, steps)
             for name in names]
-
-
-_WITH_MOMENTUM = ("momentum", "nesterov")
 
 
 @lru_cache(maxsize=512)

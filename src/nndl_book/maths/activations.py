@@ -24,6 +24,7 @@ Special points, each chosen on purpose and tested (tests/test_activations.py):
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from nndl_book._validate import (
 
 __all__ = [
     "ACTIVATIONS",
+    "PRELU_START",
     "ActivationFunction",
     "d_elu",
     "d_gelu",
@@ -119,6 +121,13 @@ def d_identity(x: ArrayLike) -> np.ndarray:
     return np.ones_like(x)
 
 
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function of a float array, unchecked: the kernel of :func:`sigmoid` and of
+    the losses on logits."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
 @_elementwise
 def sigmoid(x: ArrayLike) -> np.ndarray:
     r"""Logistic function :math:`\sigma(x) = 1 / (1 + e^{-x})`.
@@ -128,8 +137,7 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
 
     Same shape as ``x``, values in :math:`[0, 1]`.
     """
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return _sigmoid(x)
 
 
 @_elementwise
@@ -489,6 +497,14 @@ _SWISH_MIN = -0.2784645427610738  # at x = -1.2784645427610737
 _GELU_MIN = -0.16997120747990369  # at x = -0.7517915246935645
 _GELU_TANH_MIN = -0.170040750571254  # at x = -0.7524614220710163
 
+def _defaults(fn: Callable[..., np.ndarray]) -> dict[str, float]:
+    """The parameters of ``fn`` after ``x``, with their defaults: its ``params`` in the registry."""
+    return {name: p.default for name, p in list(inspect.signature(fn).parameters.items())[1:]}
+
+
+#: PReLU's slope has no default in :func:`prelu` (it is learned); a layer starts from this one.
+PRELU_START = {"alpha": 0.25}
+
 ACTIVATIONS: dict[str, ActivationFunction] = {
     a.name: a
     for a in [
@@ -501,13 +517,14 @@ ACTIVATIONS: dict[str, ActivationFunction] = {
         ActivationFunction("hard_tanh", hard_tanh, d_hard_tanh, {}, True, True, (-1.0, 1.0)),
         ActivationFunction("relu", relu, d_relu, {}, False, False, (0.0, _INF)),
         ActivationFunction(
-            "leaky_relu", leaky_relu, d_leaky_relu, {"alpha": 0.01}, False, False, (-_INF, _INF)
+            "leaky_relu", leaky_relu, d_leaky_relu, _defaults(leaky_relu), False, False,
+            (-_INF, _INF),
         ),
-        ActivationFunction("prelu", prelu, d_prelu, {"alpha": 0.25}, False, False, (-_INF, _INF)),
-        ActivationFunction("elu", elu, d_elu, {"alpha": 1.0}, False, True, (-1.0, _INF)),
+        ActivationFunction("prelu", prelu, d_prelu, PRELU_START, False, False, (-_INF, _INF)),
+        ActivationFunction("elu", elu, d_elu, _defaults(elu), False, True, (-1.0, _INF)),
         ActivationFunction("softplus", softplus, d_softplus, {}, False, False, (0.0, _INF)),
         ActivationFunction(
-            "swish", swish, d_swish, {"beta": 1.0}, False, False, (_SWISH_MIN, _INF)
+            "swish", swish, d_swish, _defaults(swish), False, False, (_SWISH_MIN, _INF)
         ),
         ActivationFunction("gelu", gelu, d_gelu, {}, False, False, (_GELU_MIN, _INF)),
         ActivationFunction(

@@ -29,6 +29,7 @@ from nndl_book._validate import (
     fill_doc,
     lookup,
 )
+from nndl_book.maths.activations import _sigmoid
 
 __all__ = [
     "BCE_EPS",
@@ -159,8 +160,7 @@ def _bce(p: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]
 def _bce_with_logits(z: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
     e = np.exp(-np.abs(z))
     loss = float(np.sum(np.maximum(z, 0.0) - z * t + np.log1p(e)) * scale)
-    sig = np.where(z >= 0, 1.0, e) / (1.0 + e)  # sigmoid(z) without overflow
-    return loss, (sig - t) * scale
+    return loss, (_sigmoid(z) - t) * scale
 
 
 def _cross_entropy(z: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]:

@@ -5,8 +5,10 @@ predicts class 1 where ``output > threshold`` (0 for logits, 0.5 for probabiliti
 class is ``target > 0.5``. An output with ``k >= 2`` columns predicts its ``argmax``; the
 target holds integer labels, or one-hot rows (their argmax is the label).
 
-:func:`n_correct` is the unchecked kernel: the numpy engine's trainer counts with it batch by
-batch, after checking its data once.
+:func:`predicted_classes` is the rule itself, unchecked (the numpy engine's ``MLP.predict`` uses
+it); :func:`n_correct` counts with it, and the numpy engine's trainer counts with that batch by
+batch, after checking its data once. :func:`batched_accuracy` applies the same rule to a stack
+of outputs at once.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 
 from nndl_book._validate import check_number
 
-__all__ = ["accuracy", "batched_accuracy", "n_correct"]
+__all__ = ["accuracy", "batched_accuracy", "n_correct", "predicted_classes"]
 
 
 def _numpy(name: str, x: object) -> np.ndarray:
@@ -31,6 +33,22 @@ def _numpy(name: str, x: object) -> np.ndarray:
     raise TypeError(f"{name} must be a numpy array or a torch.Tensor, got {type(x).__name__}")
 
 
+def predicted_classes(output: np.ndarray, threshold: float = 0.0) -> np.ndarray:
+    """The class each row of ``output`` predicts (unchecked): int64 of shape (n,).
+
+    Parameters
+    ----------
+    output : numpy.ndarray, shape (n,), (n, 1) or (n, k)
+        One column (or 1-D): class 1 where ``output > threshold``, else 0; ``k >= 2`` columns:
+        the argmax.
+    threshold : float, default 0.0
+        0 for logits, 0.5 for probabilities.
+    """
+    if output.ndim == 1 or output.shape[1] == 1:
+        return (output.reshape(-1) > threshold).astype(np.int64)
+    return np.argmax(output, axis=1)
+
+
 def n_correct(output: np.ndarray, labels: np.ndarray, threshold: float = 0.0) -> int:
     """Number of rows of ``output`` whose predicted class equals ``labels`` (unchecked).
 
@@ -43,9 +61,7 @@ def n_correct(output: np.ndarray, labels: np.ndarray, threshold: float = 0.0) ->
     threshold : float, default 0.0
         Binary outputs only: class 1 where ``output > threshold``.
     """
-    if output.ndim == 1 or output.shape[1] == 1:
-        return int(np.count_nonzero((output.reshape(-1) > threshold) == labels))
-    return int(np.count_nonzero(np.argmax(output, axis=1) == labels))
+    return int(np.count_nonzero(predicted_classes(output, threshold) == labels))
 
 
 def _labels(target: np.ndarray, n_columns: int) -> np.ndarray:

@@ -18,11 +18,11 @@ import math
 import os
 from collections.abc import Callable, Iterable
 
-import numpy as np
 import torch
 from torch import nn
 
 from nndl_book import _validate as v
+from nndl_book.data.split import target_tensor
 from nndl_book.history import History
 from nndl_book.maths.metrics import accuracy
 from nndl_book.training import checkpoint
@@ -179,11 +179,7 @@ class Runner:
             return y.detach().to(self._dtype) if y.is_floating_point() else y.detach()
         if y is None or isinstance(y, (str, bytes)):
             raise TypeError(f"{name} must be an array of targets, got {type(y).__name__}")
-        arr = np.asarray(y)
-        if np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.bool_):
-            binary = bool(np.all((arr == 0) | (arr == 1)))
-            return torch.as_tensor(arr, dtype=self._dtype if binary else torch.int64)
-        return torch.as_tensor(v.as_array(name, arr), dtype=self._dtype)
+        return target_tensor(name, y, self._dtype)
 
     def _pair(self, name: str, data: object) -> tuple[torch.Tensor, torch.Tensor]:
         if not isinstance(data, (tuple, list)) or len(data) != 2:

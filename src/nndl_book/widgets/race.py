@@ -22,6 +22,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox, TransformedBbox
 
 from nndl_book.engine.landscapes import LANDSCAPES, Landscape, get_landscape
+from nndl_book.engine.optim import TAKES_MOMENTUM
 from nndl_book.engine.race import (
     ESCAPE_HEIGHT,
     FINISH_RADIUS,
@@ -236,7 +237,7 @@ def optimizer_race(**options: Any) -> Explorer:
         Control("optimizer", ["all"], live_values=["all", *OPTIMIZER_NAMES]),
         Control("momentum", [0.9], label="momentum μ",
                 live_values=[-0.5, 0.0, 0.5, 0.9, 0.99, 1.0, 1.1],
-                applies=lambda p: p["optimizer"] in ("all", "momentum", "nesterov")),
+                applies=lambda p: p["optimizer"] == "all" or p["optimizer"] in TAKES_MOMENTUM),
     ]
     kwargs = check_options("optimizer_race", controls, options)
     kwargs.setdefault("title", "Optimizer race")

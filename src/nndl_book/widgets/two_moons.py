@@ -24,6 +24,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
 from nndl_book.maths import accuracy
+from nndl_book.maths.activations import sigmoid
 from nndl_book.plots import style
 from nndl_book.training.moons import HIDDEN_ACTIVATIONS, MoonsSetting, fit_moons, moons_split
 from nndl_book.widgets.explorer import Control, Explorer, check_options
@@ -172,7 +173,7 @@ def draw_two_moons(**fields: Any) -> tuple[Figure, dict[str, Any]]:
     else:
         with np.errstate(all="ignore"):
             z = model.forward(grid).reshape(_GRID, _GRID)
-            p = 0.5 * (1.0 + np.tanh(0.5 * z))  # sigmoid without overflow
+            p = sigmoid(z)
         data_ax.imshow(p, extent=extent, origin="lower", cmap=_CMAP, norm=_NORM,
                        interpolation="bilinear", interpolation_stage="data", aspect="auto")
         if np.nanmin(p) < 0.5 < np.nanmax(p):
