@@ -120,3 +120,18 @@ def test_activation_name_inverts_the_registry():
 def test_registry_builds_fresh_modules():
     assert ACTIVATION_MODULES["relu"]() is not ACTIVATION_MODULES["relu"]()
     assert isinstance(ACTIVATION_MODULES["hard_tanh"](), nn.Hardtanh)
+
+
+@pytest.mark.parametrize("make", ["engine", "torch", "plot"])
+def test_every_sizes_argument_is_checked_by_the_same_rule(make: str) -> None:
+    from nndl_book.engine import MLP
+    from nndl_book.plots import plot_network
+
+    build = {"engine": lambda s: MLP(s, rng=0), "torch": lambda s: build_mlp(s, seed=0),
+             "plot": plot_network}[make]
+    with pytest.raises(ValueError, match=r"sizes must list at least 2 layer widths"):
+        build([3])
+    with pytest.raises(TypeError, match=r"sizes must be a list of layer widths like \[2, 5, 1\]"):
+        build("2-5-1")
+    with pytest.raises(ValueError, match=r"sizes\[1\] must be an integer >= 1"):
+        build([2, 0, 1])

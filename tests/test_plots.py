@@ -599,7 +599,7 @@ def test_plot_network_draws_every_neuron_and_weight() -> None:
     assert {t.get_text() for t in ax.texts} >= {"input", "hidden 1", "hidden 2", "output", "-2"}
     with pytest.raises(ValueError, match=r"weights\[1\] must have shape \(2, 3\)"):
         plots.plot_network([2, 3, 2, 1], weights=[W[0], np.ones((3, 2)), W[2]])
-    with pytest.raises(ValueError, match="sizes must list at least two"):
+    with pytest.raises(ValueError, match="sizes must list at least 2 layer widths"):
         plots.plot_network([3])
 
 

@@ -114,7 +114,7 @@ def test_overflow_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"scheme": "Glorot"}, ValueError, r"unknown scheme 'Glorot'; expected one of \['N"),
+        ({"scheme": "Glorot"}, ValueError, r"unknown scheme 'Glorot'; expected one of \['He', 'N"),
         ({"scheme": 3}, TypeError, "scheme must be a string"),
         ({"activation": "swishy"}, ValueError, "unknown activation 'swishy'"),
         ({"depth": 0}, ValueError, "depth must be an integer >= 1"),

@@ -7,7 +7,7 @@ Also the documentation they share: :func:`fill_doc` writes a shared docstring se
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any, TypeVar
 
@@ -90,6 +90,14 @@ def check_number(name: str, value: object) -> float:
     return value
 
 
+def check_finite(name: str, value: object) -> float:
+    """Return ``value`` as a float if it is a finite real number."""
+    v = check_number(name, value)
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return v
+
+
 def check_positive(name: str, value: object, *, allow_zero: bool = False) -> float:
     """Return ``value`` if it is a positive (with ``allow_zero``, non-negative) finite number."""
     v = check_number(name, value)
@@ -126,6 +134,19 @@ def check_int(name: str, value: object, *, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
     return int(value)
+
+
+def check_sizes(name: str, sizes: object) -> list[int]:
+    """Return ``sizes`` as a list of layer widths, input first: at least two integers >= 1."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, (Sequence, np.ndarray)):
+        raise TypeError(
+            f"{name} must be a list of layer widths like [2, 5, 1], got {type(sizes).__name__}"
+        )
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"{name} must list at least 2 layer widths (input, output) like "
+                         f"[2, 5, 1], got {sizes}")
+    return [check_int(f"{name}[{i}]", s, minimum=1) for i, s in enumerate(sizes)]
 
 
 def check_choice(name: str, value: object, choices: Iterable[str]) -> str:

@@ -62,7 +62,7 @@ class MLP:
         rng: np.random.Generator | int | None = None,
         activation_params: dict[str, float] | None = None,
     ) -> None:
-        sizes = _check_sizes(sizes)
+        sizes = v.check_sizes("sizes", sizes)
         rng = None if rng is None else v.make_rng(rng)
         linears = [
             Linear(n_in, n_out, bias=bias, init=init, rng=rng)
@@ -216,13 +216,3 @@ class MLP:
             f"output_activation={self.output_activation!r})"
         )
 
-
-def _check_sizes(sizes: object) -> list[int]:
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, (Sequence, np.ndarray)):
-        raise TypeError(
-            f"sizes must be a list of layer widths like [2, 5, 1], got {type(sizes).__name__}"
-        )
-    sizes = list(sizes)
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least 2 layer widths like [2, 5, 1], got {sizes}")
-    return [v.check_int(f"sizes[{i}]", s, minimum=1) for i, s in enumerate(sizes)]

@@ -153,16 +153,9 @@ def layer_preactivations(bias: float = 0.0, seed: int = 0) -> np.ndarray:
     numpy.ndarray
         Shape (500, 100): one row per input, one column per unit.
     """
-    bias = _check_bias(bias)
+    bias = v.check_finite("bias", bias)
     seed = v.check_int("seed", seed, minimum=0)
     return _layer(seed) + bias
-
-
-def _check_bias(bias: object) -> float:
-    b = v.check_number("bias", bias)
-    if not math.isfinite(b):
-        raise ValueError(f"bias must be a finite number, got {bias!r}")
-    return b
 
 
 def activation_setting(name: object, parameter: object) -> tuple[str, dict[str, float], str]:
@@ -191,9 +184,7 @@ def activation_setting(name: object, parameter: object) -> tuple[str, dict[str, 
     if parameter is None or parameter == DEFAULT_PARAMETER:
         value = ACTIVATIONS[name].params.get(key) if key else None
     else:
-        value = v.check_number("parameter", parameter)
-        if not math.isfinite(value):
-            raise ValueError(f"parameter must be a finite number, got {parameter!r}")
+        value = v.check_finite("parameter", parameter)
     if key is None:
         return name, {}, "no parameter"
     if name == "elu" and value <= 0:
@@ -280,16 +271,6 @@ class LayerStatistics:
         return float(self.grad_norms[0] / self.grad_norms[-1])
 
 
-def _check_scheme(scheme: object) -> str:
-    if not isinstance(scheme, str):
-        raise TypeError(
-            f"scheme must be a string, one of {list(INIT_SCHEMES)}, got {type(scheme).__name__}"
-        )
-    if scheme not in INIT_SCHEMES:
-        raise ValueError(f"unknown scheme {scheme!r}; expected one of {list(INIT_SCHEMES)}")
-    return scheme
-
-
 def _mean_std(a: np.ndarray) -> tuple[float, float]:
     """Mean and standard deviation of ``a``, computed on ``a / max|a|`` so that the squares
     do not overflow while the entries themselves are finite."""
@@ -356,7 +337,7 @@ def layer_statistics(
     -------
     LayerStatistics
     """
-    scheme = _check_scheme(scheme)
+    scheme = v.check_choice("scheme", scheme, INIT_SCHEMES)
     f = get_activation(activation)
     depth = v.check_int("depth", depth, minimum=1)
     width = v.check_int("width", width, minimum=1)

@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike
 from nndl_book._validate import (
     LOOKUP_RAISES,
     as_array,
-    check_number,
+    check_finite,
     check_positive,
     fill_doc,
     lookup,
@@ -97,13 +97,6 @@ def _elementwise(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
 
     return wrapper
 
-
-def _finite(name: str, value: object) -> float:
-    """Return ``value`` as a float if it is a finite real number."""
-    v = check_number(name, value)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return v
 
 
 # ---------------------------------------------------------------- identity, sigmoid, tanh
@@ -232,14 +225,14 @@ def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     numpy.ndarray
         Same shape as ``x``.
     """
-    alpha = _finite("alpha", alpha)
+    alpha = check_finite("alpha", alpha)
     return np.where(x > 0, x, alpha * x)
 
 
 @_elementwise
 def d_leaky_relu(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     r""":math:`1` for :math:`x > 0`, :math:`\alpha` for :math:`x \le 0` (so :math:`\alpha` at 0)."""
-    alpha = _finite("alpha", alpha)
+    alpha = check_finite("alpha", alpha)
     return np.where(x > 0, 1.0, alpha)
 
 
@@ -370,14 +363,14 @@ def swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     numpy.ndarray
         Same shape as ``x``.
     """
-    beta = _finite("beta", beta)
+    beta = check_finite("beta", beta)
     return x * sigmoid(beta * x)
 
 
 @_elementwise
 def d_swish(x: ArrayLike, beta: float = 1.0) -> np.ndarray:
     r""":math:`\sigma(\beta x) + \beta x\,\sigma(\beta x)(1 - \sigma(\beta x))`, shape of ``x``."""
-    beta = _finite("beta", beta)
+    beta = check_finite("beta", beta)
     if beta == 0.0:
         return np.where(np.isnan(x), np.nan, 0.5)  # swish is x/2
     u = beta * x

@@ -31,8 +31,8 @@ import numpy as np
 
 from nndl_book._validate import (
     LOOKUP_RAISES,
+    check_finite,
     check_int,
-    check_number,
     check_positive,
     fill_doc,
     lookup,
@@ -72,12 +72,6 @@ def _shape(shape: object) -> tuple[int, ...]:
     return tuple(check_int(f"shape[{i}]", s, minimum=1) for i, s in enumerate(shape))
 
 
-def _finite(name: str, value: object) -> float:
-    v = check_number(name, value)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return v
-
 
 def fan_in_and_fan_out(shape: Shape) -> tuple[int, int]:
     """Return ``(fan_in, fan_out)`` of a weight of shape ``(n_out, n_in)`` (or ``(n,)``).
@@ -110,7 +104,7 @@ def zeros(shape: Shape) -> np.ndarray:
 
 def constant(shape: Shape, value: float) -> np.ndarray:
     """float64 array of ``shape`` filled with the finite number ``value``."""
-    return np.full(_shape(shape), _finite("value", value))
+    return np.full(_shape(shape), check_finite("value", value))
 
 
 # ---------------------------------------------------------------- random
@@ -136,7 +130,7 @@ def normal(
     numpy.ndarray of shape ``shape``
     """
     s = _shape(shape)
-    mean = _finite("mean", mean)
+    mean = check_finite("mean", mean)
     std = check_positive("std", std)
     return make_rng(rng).normal(mean, std, size=s)
 
@@ -149,8 +143,8 @@ def uniform(
     Returns a float64 array of ``shape``.
     """
     s = _shape(shape)
-    low = _finite("low", low)
-    high = _finite("high", high)
+    low = check_finite("low", low)
+    high = check_finite("high", high)
     if not low < high:
         raise ValueError(f"low must be less than high, got low={low!r}, high={high!r}")
     return make_rng(rng).uniform(low, high, size=s)

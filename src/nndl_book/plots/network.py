@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from nndl_book._validate import as_array, check_int, fill_doc
+from nndl_book._validate import as_array, check_sizes, fill_doc
 from nndl_book.plots import style
 from nndl_book.plots._checks import AX_TITLE_DOC, check_ax, check_title
 
@@ -49,9 +49,7 @@ def plot_network(
     -------
     matplotlib.figure.Figure
     """
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
-        raise ValueError(f"sizes must list at least two layer sizes, got {sizes!r}")
-    sizes = [check_int(f"sizes[{i}]", n, minimum=1) for i, n in enumerate(sizes)]
+    sizes = check_sizes("sizes", sizes)
     ax = check_ax(ax)
     title = check_title(title)
     mats = None if weights is None else _check_weights(weights, sizes)

@@ -89,14 +89,6 @@ LINEAR_INITIALISERS: dict[str, LinearInit] = {
 }
 
 
-def _check_sizes(sizes: object) -> list[int]:
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a list of layer widths, got {type(sizes).__name__}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least 2 layer widths (input, output), got {sizes!r}")
-    return [v.check_int("sizes", s, minimum=1) for s in sizes]
-
-
 def build_mlp(
     sizes: Sequence[int],
     activation: str = "relu",
@@ -168,7 +160,7 @@ def build_mlp(
       (2): Linear(in_features=5, out_features=1, bias=True)
     )
     """
-    widths = _check_sizes(sizes)
+    widths = v.check_sizes("sizes", sizes)
     v.check_choice("activation", activation, ACTIVATION_MODULES)
     v.check_choice("init", init, LINEAR_INITIALISERS)
     if output_activation is not None:
