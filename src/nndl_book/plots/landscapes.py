@@ -155,11 +155,10 @@ def plot_trajectories(
     for i, (name, (path, diverged)) in enumerate(paths.items()):
         draw_path(panel, path, style.colour(i), label=f"{name} (diverged)" if diverged else name)
     if minimum is not None:
-        panel.plot(minimum[0], minimum[1], ls="none", marker="*", ms=13, color=style.YELLOW,
-                   mec=style.BLACK, mew=0.9, label="minimum", zorder=5)
+        panel.plot(minimum[0], minimum[1], ls="none", ms=13, mew=0.9, label="minimum", zorder=5,
+                   **style.MINIMUM_STAR)
     handles, labels = panel.get_legend_handles_labels()
-    handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=style.BLACK,
-                          mew=1.4))
+    handles.append(Line2D([], [], ls="none", **style.START_DOT))
     labels.append("start")
     panel.legend(handles, labels, fontsize=style.LEGEND_SIZE, framealpha=0.9, loc="best")
     style.set_labels(panel, "$w_1$", "$w_2$", str(landscape.name) if title is None else title)

@@ -20,10 +20,11 @@ from matplotlib.figure import Figure
 
 __all__ = [
     "BLACK", "BLUE", "CONTOUR_LINE", "DIVERGING", "GREEN", "GREY", "GRID_LINE", "INK",
-    "LABEL_SIZE", "LANDSCAPE", "LEGEND_SIZE", "MARKERS", "ORANGE", "PALETTE", "PURPLE",
-    "SIZE", "SKY", "TICK_SIZE", "TITLE_SIZE", "VERMILLION", "WARN", "WIDE", "YELLOW",
-    "ZERO_LINE", "add_legend", "colour", "figure_of", "lighten", "new_axes", "nice_ceil",
-    "nice_ticks", "power_label", "set_labels", "set_titles", "style_axes",
+    "LABEL_SIZE", "LANDSCAPE", "LEGEND_SIZE", "MARKERS", "MINIMUM_STAR", "MUTED", "ORANGE",
+    "PALETTE", "PANEL_LABEL_SIZE", "PANEL_TICK_SIZE", "PURPLE", "SIZE", "SKY", "START_DOT",
+    "TICK_SIZE", "TITLE_SIZE", "VERMILLION", "WARN", "WIDE", "YELLOW", "ZERO_LINE",
+    "add_legend", "colour", "figure_of", "lighten", "new_axes", "nice_ceil", "nice_ticks",
+    "number_label", "power_label", "set_labels", "set_titles", "style_axes",
 ]
 
 #: Okabe–Ito colours in the order series are drawn: blue, vermillion, bluish green,
@@ -50,6 +51,10 @@ GRID_LINE = "#d0d0d0"
 ZERO_LINE = "#9a9a9a"
 #: Contour lines over a loss landscape.
 CONTOUR_LINE = "#8a8a8a"
+#: The minimum of a loss landscape, a yellow star edged in black (its size is the drawer's).
+MINIMUM_STAR = {"marker": "*", "color": YELLOW, "mec": BLACK}
+#: The start of an optimizer's path in a legend, a white dot edged in black.
+START_DOT = {"marker": "o", "ms": 7, "mfc": "white", "mec": BLACK, "mew": 1.4}
 #: Markers of series ``k`` and of class ``k`` in scatter plots.
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 #: Figure sizes in inches: one panel, and two panels side by side.
@@ -60,6 +65,11 @@ TITLE_SIZE = 11
 LABEL_SIZE = 10
 TICK_SIZE = 9
 LEGEND_SIZE = 8.5
+#: The explorers' hand-built panels, drawn smaller than a figure: tick labels and axis labels.
+PANEL_TICK_SIZE = 8.5
+PANEL_LABEL_SIZE = 9.5
+#: Secondary text on a panel: notes and counts that are not an alarm.
+MUTED = "#555555"
 
 
 def lighten(colour: str, amount: float) -> tuple[float, float, float]:
@@ -196,6 +206,11 @@ def _multiples(low: float, high: float, step: float) -> list[float]:
     first = math.ceil(low / step - 1e-9)
     count = math.floor(high / step + 1e-9) - first
     return [round((first + k) * step, 12) + 0.0 for k in range(count + 1)]
+
+
+def number_label(value: float) -> str:
+    """``value`` as ``%g`` with a typographic minus sign (−1.5, not -1.5)."""
+    return f"{value:g}".replace("-", "\u2212")
 
 
 def power_label(exponent: int, sign: str = "") -> str:

@@ -33,10 +33,14 @@ from nndl_book.plots.style import (
     GREY,
     GRID_LINE,
     INK,
+    MUTED,
+    PANEL_LABEL_SIZE,
+    PANEL_TICK_SIZE,
     VERMILLION,
     ZERO_LINE,
     lighten,
     nice_ticks,
+    number_label,
 )
 from nndl_book.widgets.explorer import Control, Explorer, check_options
 
@@ -55,11 +59,6 @@ _BINS = np.linspace(*_Z_RANGE, 61)
 _HIST = lighten(GREY, 0.6)  # the histogram of the layer's pre-activations
 _DEAD = lighten(VERMILLION, 0.8)  # shading where f'(z) = 0
 _XTICKS = (-6, -3, 0, 3, 6)
-
-
-def _num(value: float) -> str:
-    """A number as ``%g`` with a typographic minus sign."""
-    return f"{value:g}".replace("-", "−")
 
 
 def _padded(values: np.ndarray, floor: tuple[float, float]) -> tuple[float, float]:
@@ -101,18 +100,19 @@ class _Panel:
         zero = [[(0.0, y0), (0.0, y1)]] + ([[(x0, 0.0), (x1, 0.0)]] if y0 < 0 < y1 else [])
         self._add(LineCollection(zero, colors=ZERO_LINE, linewidths=0.8, zorder=1,
                                  transform=self.data))
-        self._add(LineCollection([[(0, 1), (0, 0), (1, 0)]], colors="#555555", linewidths=0.8,
+        self._add(LineCollection([[(0, 1), (0, 0), (1, 0)]], colors=MUTED, linewidths=0.8,
                                  zorder=4, transform=self.axes), clip=False)
         below = offset_copy(self.data, fig=self.fig, y=-3, units="points")
         beside = offset_copy(self.data, fig=self.fig, x=-4, units="points")
         for x in _XTICKS:
-            self.fig.text(x, y0, _num(x), transform=below, ha="center", va="top", fontsize=8.5,
+            self.fig.text(x, y0, number_label(x), transform=below, ha="center", va="top",
+                          fontsize=PANEL_TICK_SIZE,
                           color=INK)
         for y in yticks:
-            self.fig.text(x0, y, _num(y), transform=beside, ha="right", va="center",
-                          fontsize=8.5, color=INK)
+            self.fig.text(x0, y, number_label(y), transform=beside, ha="right", va="center",
+                          fontsize=PANEL_TICK_SIZE, color=INK)
         self.fig.text(0.5, -0.11, "z", transform=self.axes, ha="center", va="top",
-                      fontsize=9.5, fontstyle="italic", color=INK)
+                      fontsize=PANEL_LABEL_SIZE, fontstyle="italic", color=INK)
 
     def curve(self, x: np.ndarray, y: np.ndarray, color: str) -> None:
         self._add(Line2D(x, y, color=color, linewidth=2.2, zorder=3, transform=self.data,
@@ -137,7 +137,7 @@ class _Panel:
     def label(self, x: float, y: float, text: str, *, ha: str, color: str,
               weight: str = "normal") -> None:
         """Text at panel fraction ``(x, y)``, on a white backing."""
-        self.fig.text(x, y, text, transform=self.axes, ha=ha, va="top", fontsize=8.5,
+        self.fig.text(x, y, text, transform=self.axes, ha=ha, va="top", fontsize=PANEL_TICK_SIZE,
                       color=color, fontweight=weight, zorder=5,
                       bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none",
                             "alpha": 0.8})
@@ -213,10 +213,10 @@ def draw_activation(
     counts, _ = np.histogram(z, bins=_BINS)
     right.stairs(_BINS, counts / counts.max(), _HIST)
     right.curve(_GRID, df, VERMILLION)
-    fig.text(0.575, 0.955, f"f′(z) over the layer's z (grey), bias {_num(bias)}",
+    fig.text(0.575, 0.955, f"f′(z) over the layer's z (grey), bias {number_label(bias)}",
              fontsize=10.5, va="top", color=INK)
     right.label(0.99, 0.985, f"dead units: {dead} of {N_UNITS}", ha="right",
-                color=VERMILLION if dead else "#555555", weight="bold" if dead else "normal")
+                color=VERMILLION if dead else MUTED, weight="bold" if dead else "normal")
     if flat.any():
         right.label(0.015, 0.985, "shaded: f′(z) = 0", ha="left", color="#b8542a")
     numbers = {"dead units": f"{dead} of {N_UNITS}",

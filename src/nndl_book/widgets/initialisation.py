@@ -37,9 +37,13 @@ from nndl_book.plots.style import (
     GREY,
     GRID_LINE,
     INK,
+    PANEL_LABEL_SIZE,
+    PANEL_TICK_SIZE,
     VERMILLION,
     nice_ticks,
+    number_label,
     power_label,
+    style_axes,
 )
 from nndl_book.widgets.explorer import Control, Explorer, check_options
 
@@ -51,13 +55,12 @@ def _exponents(low: float, high: float, most: int) -> list[int]:
     return [round(math.log10(t)) for t in nice_ticks(low, high, most=most, log=True)]
 
 
-_TICK_SIZE, _LABEL_SIZE = 8.5, 9.5
 _FIGSIZE = (8.0, 2.7)
 #: Titles and y labels of the two panels.
 _TITLES = ("activations: mean ± std", "signal and gradient per layer")
 _YLABELS = ("activation a⁽ˡ⁾", "size (log scale)")
 # The y label's distance from the axis (points): room for the widest tick label, "−10¹⁵".
-_YLABEL_OFFSET = 5.5 + 0.62 * _TICK_SIZE * 5 + 4.0
+_YLABEL_OFFSET = 5.5 + 0.62 * PANEL_TICK_SIZE * 5 + 4.0
 Ticks = tuple[list[float], list[str]]
 
 
@@ -66,8 +69,7 @@ def _panels(fig: Figure, depth: int) -> tuple[Axes, Axes]:
     fig.subplots_adjust(left=0.09, right=0.985, bottom=0.17, top=0.9, wspace=0.3)
     panels = fig.subplots(1, 2)
     for ax in panels:
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        style_axes(ax, grid=False)
         ax.autoscale(False)  # both panels set their limits; autoscaling 1e300 would overflow
         ax.set_xlim(0.5, depth + 0.5)
     return panels[0], panels[1]
@@ -80,14 +82,9 @@ def _no_ticks(ax: Axes) -> None:
         axis.set_minor_locator(NullLocator())
 
 
-def _number(value: float) -> str:
-    return f"{value:g}".replace("-", "−")
-
-
 def _linear_ticks(low: float, high: float) -> Ticks:
-    ticks = [float(t) for t in MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(
-        low, high) if low <= t <= high]
-    return ticks, [_number(t) for t in ticks]
+    ticks = nice_ticks(low, high)
+    return ticks, [number_label(t) for t in ticks]
 
 
 def _paint_static(depth: int) -> Any:
@@ -109,12 +106,12 @@ def _paint_static(depth: int) -> Any:
             below = offset_copy(along_x, fig=fig, y=-5.5, units="points")
             for x in xticks:
                 ax.text(x, 0.0, f"{x:g}", transform=below, ha="center", va="top",
-                        fontsize=_TICK_SIZE, color=INK)
-            ax.text(0.5, 0.0, "hidden layer l", fontsize=_LABEL_SIZE, ha="center", va="top",
+                        fontsize=PANEL_TICK_SIZE, color=INK)
+            ax.text(0.5, 0.0, "hidden layer l", fontsize=PANEL_LABEL_SIZE, ha="center", va="top",
                     transform=offset_copy(ax.transAxes, fig=fig, y=-19.0, units="points"))
             ax.text(0.5, 1.02, title, transform=ax.transAxes, ha="center", va="bottom",
                     fontsize=10)
-            ax.text(0.0, 0.5, ylabel, fontsize=_LABEL_SIZE, ha="center", va="bottom",
+            ax.text(0.0, 0.5, ylabel, fontsize=PANEL_LABEL_SIZE, ha="center", va="bottom",
                     rotation=90, rotation_mode="anchor", transform=offset_copy(
                         ax.transAxes, fig=fig, x=-_YLABEL_OFFSET, units="points"))
 
@@ -134,7 +131,7 @@ def _y_furniture(ax: Axes, yticks: Ticks) -> None:
     beside = offset_copy(along_y, fig=fig, x=-5.5, units="points")
     for y, label in zip(*yticks):
         ax.text(0.0, y, label, transform=beside, ha="right", va="center",
-                fontsize=_TICK_SIZE, color=INK, clip_on=False)
+                fontsize=PANEL_TICK_SIZE, color=INK, clip_on=False)
 
 
 def _draw_activations(ax: Axes, stats: LayerStatistics) -> None:

@@ -33,7 +33,17 @@ from nndl_book.engine.race import (
 )
 from nndl_book.plots.landscapes import draw_landscape, draw_path
 from nndl_book.plots.render import CachedBackground
-from nndl_book.plots.style import BLACK, LEGEND_SIZE, WARN, YELLOW, colour, set_labels
+from nndl_book.plots.style import (
+    LEGEND_SIZE,
+    MINIMUM_STAR,
+    PANEL_LABEL_SIZE,
+    PANEL_TICK_SIZE,
+    START_DOT,
+    WARN,
+    colour,
+    set_labels,
+    style_axes,
+)
 from nndl_book.widgets.explorer import Control, Explorer, check_options
 
 __all__ = ["draw_race", "optimizer_race"]
@@ -62,8 +72,8 @@ def _tile_offsets(land: Landscape) -> tuple[list[tuple[float, float]], tuple[flo
 def _minimum_star(ax: Axes, land: Landscape, offset: tuple[float, float] = (0.0, 0.0),
                   size: float = 10.0) -> None:
     if land.minimum is not None:
-        ax.plot(land.minimum[0] + offset[0], land.minimum[1] + offset[1], ls="none",
-                marker="*", ms=size, color=YELLOW, mec=BLACK, mew=0.7, zorder=7)
+        ax.plot(land.minimum[0] + offset[0], land.minimum[1] + offset[1], ls="none", ms=size,
+                mew=0.7, zorder=7, **MINIMUM_STAR)
 
 
 def _paint_tiles(landscape: str) -> Any:
@@ -94,10 +104,8 @@ def _paint_panel(landscape: str) -> Any:
         land = get_landscape(landscape)
         ax = fig.add_axes(_ONE_BOX)
         draw_landscape(ax, land, levels=30, resolution=160)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        ax.tick_params(labelsize=8.5)
-        set_labels(ax, "$w_1$", "$w_2$", size=9.5)
+        style_axes(ax, grid=False, labelsize=PANEL_TICK_SIZE)
+        set_labels(ax, "$w_1$", "$w_2$", size=PANEL_LABEL_SIZE)
         _minimum_star(ax, land, size=13.0)
 
     return paint
@@ -143,7 +151,7 @@ def _draw_all(landscape: str, land: Landscape, runs: tuple[RaceRun, ...], lr_fac
             line.set_clip_box(clip)
         ax.text(ox + (x0 + x1) / 2, oy + y1 + 0.04 * (y1 - y0),
                 f"{run.label}, lr {run.lr:.2g}\n{run.outcome}", ha="center", va="bottom",
-                fontsize=8.5, color=WARN if run.diverged_at is not None else "black")
+                fontsize=PANEL_TICK_SIZE, color=WARN if run.diverged_at is not None else "black")
     fig.text(0.5, 0.985, f"{land.name}: {steps} steps, every learning rate × {lr_factor:g} "
              f"(grey: gradient descent)\n{_finish_text(land)}", ha="center", va="top",
              fontsize=10)
@@ -162,16 +170,15 @@ def _draw_one(landscape: str, land: Landscape, runs: tuple[RaceRun, ...], steps:
         label = f"{run.label}, lr {run.lr:.2g}:\n{run.outcome}"
         handles.append(draw_path(ax, run.path, colour(i))[0])
         labels.append(label + (" (diverged)" if run.diverged_at is not None else ""))
-    handles += [Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=BLACK, mew=1.4)]
+    handles += [Line2D([], [], ls="none", **START_DOT)]
     labels += ["start"]
     if land.minimum is not None:
-        handles.append(Line2D([], [], ls="none", marker="*", ms=11, color=YELLOW, mec=BLACK,
-                              mew=0.7))
+        handles.append(Line2D([], [], ls="none", ms=11, mew=0.7, **MINIMUM_STAR))
         labels.append("minimum")
     fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.56, 0.86), frameon=False,
                fontsize=LEGEND_SIZE)
     fig.text(0.085, 0.975, f"{land.name}: {steps} steps\n{_finish_text(land)}", ha="left",
-             va="top", fontsize=9.5)
+             va="top", fontsize=PANEL_LABEL_SIZE)
     return fig
 
 

@@ -103,7 +103,7 @@ def _loss_panel(ax: Any, history: Any, epochs: int) -> None:
     # two tick labels, the unit in the last one: every text costs about a millisecond per draw
     ax.set_xticks([0, epochs], ["0", f"{epochs} epochs"])
     ax.get_xticklabels()[-1].set_horizontalalignment("right")
-    key = {"transform": ax.transAxes, "va": "bottom", "fontsize": 8.5}
+    key = {"transform": ax.transAxes, "va": "bottom", "fontsize": style.LEGEND_SIZE}
     ax.text(0.0, 1.03, "loss (log scale)" if log else "loss", fontsize=10, ha="left",
             transform=ax.transAxes, va="bottom")
     ax.text(0.6, 1.03, "train", color=style.BLUE, ha="right", **key)
@@ -115,7 +115,7 @@ def _loss_panel(ax: Any, history: Any, epochs: int) -> None:
                 fontsize=9)
     elif history.best_epoch is not None:
         ax.axvline(history.best_epoch, color=style.GREY, ls=":", lw=1.3)
-        ax.text(1.0, 1.03, "⋮ best dev", color="#555555", ha="right", **key)
+        ax.text(1.0, 1.03, "⋮ best dev", color=style.MUTED, ha="right", **key)
 
 
 def _loss_text(value: float) -> str:
