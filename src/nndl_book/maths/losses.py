@@ -54,6 +54,9 @@ __all__ = [
     "softmax_jacobian",
 ]
 
+#: How far from 1 a probability vector's sum may be (rounding in the caller's arithmetic).
+_SUM_TOL = 1e-6
+
 _REDUCTIONS = ("mean", "sum")
 _LOG_CLAMP = -100.0  # torch.nn.BCELoss clamps log(p) and log(1-p) to >= -100
 BCE_EPS = float(np.float32(1e-12))
@@ -399,7 +402,7 @@ def softmax_jacobian(a: object) -> np.ndarray:
     """
     a = as_array("a", a, ndim=1)
     _check_unit_interval("a", a)
-    if abs(a.sum() - 1.0) > 1e-6:
+    if abs(a.sum() - 1.0) > _SUM_TOL:
         raise ValueError(f"a must sum to 1 (a probability vector), got sum {a.sum():g}")
     return np.diag(a) - np.outer(a, a)
 
@@ -437,7 +440,7 @@ def _ce_target(logits: np.ndarray, target: object) -> np.ndarray:
         check_shape("target", t, (n, k))
         _check_unit_interval("target", t)
         sums = t.sum(axis=1)
-        if np.any(np.abs(sums - 1.0) > 1e-6):
+        if np.any(np.abs(sums - 1.0) > _SUM_TOL):
             raise ValueError(
                 "target rows must sum to 1 (probabilities or one-hot), got row "
                 f"sums in [{sums.min():g}, {sums.max():g}]"

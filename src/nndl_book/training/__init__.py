@@ -16,6 +16,7 @@ from nndl_book.training.nets import (
     LINEAR_INITIALISERS,
     activation_name,
     build_mlp,
+    parameter_dtype,
 )
 from nndl_book.training.progress import ProgressBar
 from nndl_book.training.runner import Hook, Runner
@@ -30,6 +31,7 @@ __all__ = [
     "activation_name",
     "activation_stats",
     "build_mlp",
+    "parameter_dtype",
     "dead_relu_fraction",
     "grad_norms",
 ]

@@ -15,7 +15,7 @@ from torch import nn
 
 from nndl_book import _validate as v
 from nndl_book.engine.probes import SATURATION, saturated_fraction, saturation_bounds
-from nndl_book.training.nets import activation_name
+from nndl_book.training.nets import activation_name, parameter_dtype
 
 __all__ = ["activation_stats", "dead_relu_fraction", "grad_norms"]
 
@@ -35,7 +35,7 @@ def _linears(model: nn.Module) -> list[nn.Linear]:
 
 
 def _inputs(model: nn.Module, X: object) -> torch.Tensor:
-    dtype = next((p.dtype for p in model.parameters() if p.is_floating_point()), torch.float32)
+    dtype = parameter_dtype(model)
     if isinstance(X, torch.Tensor):
         X = X.detach().cpu().numpy()
     return torch.as_tensor(v.as_array("X", X, ndim=2), dtype=dtype)

@@ -15,7 +15,8 @@ from torch import nn
 
 from nndl_book import _validate as v
 
-__all__ = ["ACTIVATION_MODULES", "LINEAR_INITIALISERS", "activation_name", "build_mlp"]
+__all__ = ["ACTIVATION_MODULES", "LINEAR_INITIALISERS", "activation_name", "build_mlp",
+           "parameter_dtype"]
 
 #: Activation name -> factory returning a new module.
 ACTIVATION_MODULES: dict[str, Callable[[], nn.Module]] = {
@@ -189,3 +190,9 @@ def build_mlp(
         elif output_activation is not None:
             layers.append(ACTIVATION_MODULES[output_activation]())
     return nn.Sequential(*layers)
+
+
+def parameter_dtype(model: nn.Module) -> torch.dtype:
+    """The floating dtype of ``model``'s parameters (``torch.float32`` when it has none): the
+    dtype its inputs and real-valued targets are converted to."""
+    return next((p.dtype for p in model.parameters() if p.is_floating_point()), torch.float32)

@@ -26,6 +26,7 @@ from nndl_book.data.split import target_tensor
 from nndl_book.history import History
 from nndl_book.maths.metrics import accuracy
 from nndl_book.training import checkpoint
+from nndl_book.training.nets import parameter_dtype
 from nndl_book.training.progress import ProgressBar
 from nndl_book.training.scoring import Scorer
 
@@ -157,10 +158,7 @@ class Runner:
     # ------------------------------------------------------------------ data
     @property
     def _dtype(self) -> torch.dtype:
-        for p in self.model.parameters():
-            if p.is_floating_point():
-                return p.dtype
-        return torch.float32
+        return parameter_dtype(self.model)
 
     def _inputs(self, name: str, X: object) -> torch.Tensor:
         if isinstance(X, torch.Tensor):
