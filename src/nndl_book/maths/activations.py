@@ -98,7 +98,6 @@ def _elementwise(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     return wrapper
 
 
-
 # ---------------------------------------------------------------- identity, sigmoid, tanh
 
 
@@ -114,10 +113,10 @@ def d_identity(x: ArrayLike) -> np.ndarray:
     return np.ones_like(x)
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def _sigmoid(x: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
     """The logistic function of a float array, unchecked: the kernel of :func:`sigmoid` and of
-    the losses on logits."""
-    e = np.exp(-np.abs(x))
+    the losses on logits, which pass ``e = exp(-|x|)`` when they have computed it already."""
+    e = np.exp(-np.abs(x)) if e is None else e
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
@@ -489,6 +488,7 @@ _INF = math.inf
 _SWISH_MIN = -0.2784645427610738  # at x = -1.2784645427610737
 _GELU_MIN = -0.16997120747990369  # at x = -0.7517915246935645
 _GELU_TANH_MIN = -0.170040750571254  # at x = -0.7524614220710163
+
 
 def _defaults(fn: Callable[..., np.ndarray]) -> dict[str, float]:
     """The parameters of ``fn`` after ``x``, with their defaults: its ``params`` in the registry."""

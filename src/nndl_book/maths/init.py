@@ -72,7 +72,6 @@ def _shape(shape: object) -> tuple[int, ...]:
     return tuple(check_int(f"shape[{i}]", s, minimum=1) for i, s in enumerate(shape))
 
 
-
 def fan_in_and_fan_out(shape: Shape) -> tuple[int, int]:
     """Return ``(fan_in, fan_out)`` of a weight of shape ``(n_out, n_in)`` (or ``(n,)``).
 

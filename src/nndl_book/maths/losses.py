@@ -163,7 +163,7 @@ def _bce(p: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]
 def _bce_with_logits(z: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
     e = np.exp(-np.abs(z))
     loss = float(np.sum(np.maximum(z, 0.0) - z * t + np.log1p(e)) * scale)
-    return loss, (_sigmoid(z) - t) * scale
+    return loss, (_sigmoid(z, e) - t) * scale
 
 
 def _cross_entropy(z: np.ndarray, t: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
