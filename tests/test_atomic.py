@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from nndl_book._atomic import atomic_write
+from nndl_book._atomic import atomic_write, write_text
 
 
 def test_text_and_binary_files_are_written(tmp_path):
@@ -38,3 +38,11 @@ def test_bad_mode_is_refused(tmp_path):
     with pytest.raises(ValueError, match="mode must be 'w' or 'wb'"):
         with atomic_write(tmp_path / "x", "a"):
             pass
+
+
+def test_write_text_replaces_the_file_in_one_piece(tmp_path) -> None:
+    target = tmp_path / "page.md"
+    target.write_text("old")
+    write_text(target, "new ✓")
+    assert target.read_text(encoding="utf-8") == "new ✓"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.md"]  # no temporary file left

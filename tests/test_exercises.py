@@ -641,3 +641,10 @@ def test_a_function_check_describes_its_functions_once() -> None:
         "def my_d_gelu(z):\n"
         "    raise NotImplementedError  # edit: return the derivative of z * Phi(z)\n"
         "answer = (my_d_swish, my_d_gelu)")
+
+
+def test_a_quiz_title_in_chinese_is_a_title_or_nothing() -> None:
+    with pytest.raises(TypeError, match="title_zh must be a string, got int"):
+        quiz("05", title_zh=5)
+    with pytest.raises(ValueError, match="title_zh must be a title or empty"):
+        quiz("05", title_zh="  ")

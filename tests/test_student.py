@@ -312,3 +312,19 @@ def test_your_turn_line_never_starts_a_markdown_block(your_turn) -> None:
         assert all(len(line) <= 98 for line in lines)
         for line in lines[1:]:
             assert not your_turn.BLOCK_MARKER.match(line.split(" ", 1)[0]), line
+
+
+def test_a_your_turn_cell_without_its_markdown_line_is_an_error(your_turn) -> None:
+    """A check call whose cell does not follow a "Your turn" line is reported, and nothing
+    before it (another exercise's cells, a tagged cell) is taken for its cell."""
+    from nndl_book.exercises import CHECKS
+
+    entry = CHECKS["ex-05-width"]
+    other = your_turn.your_turn_markdown("something else")
+    text = (f"{other}\n\n# %%\nanswer = ...\n\n# %% [markdown]\n# The exercise text.\n\n"
+            f"# %% tags=[\"hide-input\"]\n{entry.cell}\n")
+    with pytest.raises(ValueError, match="does not follow a markdown cell that starts with"):
+        your_turn.refresh_cells(text, "05", {"ex-05-width": entry})
+    text = f"# %%\n{entry.cell}\n"
+    with pytest.raises(ValueError, match="does not follow a markdown cell that starts with"):
+        your_turn.refresh_cells(text, "05", {"ex-05-width": entry})

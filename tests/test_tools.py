@@ -8,8 +8,6 @@ import nbformat
 import pytest
 from tool_modules import load_tool
 
-TOOLS = Path(__file__).resolve().parents[1] / "tools"
-
 
 @pytest.fixture()
 def notebooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

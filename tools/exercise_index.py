@@ -29,7 +29,7 @@ from pathlib import Path
 import jupytext
 import yaml
 
-from nndl_book._atomic import atomic_write
+from nndl_book._atomic import write_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "book" / "appendix" / "exercises.md"
@@ -153,11 +153,6 @@ def render(exercises: list[dict[str, str]],
     return "\n".join(lines)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    with atomic_write(path) as f:
-        f.write(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the page is out of date")
@@ -184,7 +179,7 @@ def main() -> None:
             sys.exit(f"FAIL {PAGE.relative_to(ROOT)} is out of date: run `make notebooks`")
         print(f"ok   {PAGE.relative_to(ROOT)} lists all {len(exercises)} exercises")
         return
-    write_atomically(PAGE, page)
+    write_text(PAGE, page)
     counts = {name: 0 for name in SELF_TEST.values()}
     for ex in exercises:
         counts[self_test(ex["label"], covered)] += 1

@@ -36,7 +36,7 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
-from nndl_book._atomic import atomic_write
+from nndl_book._atomic import write_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "chapters"
@@ -81,8 +81,7 @@ def pin(sources: list[Path]) -> int:
                      f"matching {INSTALL_REF.pattern}")
         new = INSTALL_REF.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + tag, text)
         if new != text:
-            with atomic_write(source) as f:
-                f.write(new)
+            write_text(source, new)
             changed += 1
             print(f"pinned {source.relative_to(ROOT)} to {tag}")
     return changed
@@ -158,13 +157,15 @@ def stable_text(nb: nbformat.NotebookNode, name: str) -> str:
         key = (cell.cell_type, cell.source)
         seen[key] = seen.get(key, 0) + 1
         cell.id = _digest(name, *key, str(seen[key]), length=8)
+    widgets = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {})
+    new_ids = {old: _digest(name, "widget", str(i), length=32)
+               for i, old in enumerate(widgets.get("state", {}))}
+    if new_ids:  # the keys here, then every reference (IPY_MODEL_<id>, model_id) in the text
+        widgets["state"] = {new_ids[old]: model for old, model in widgets["state"].items()}
     text = nbformat.writes(nb)
-    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    new_ids = {old: _digest(name, "widget", str(i), length=32) for i, old in enumerate(state)}
     if new_ids:
         pattern = re.compile("|".join(map(re.escape, new_ids)))
         text = pattern.sub(lambda match: new_ids[match.group(0)], text)
-        text = nbformat.writes(nbformat.reads(text, as_version=4))  # keys sorted by the new ids
     return text
 
 
@@ -196,8 +197,7 @@ def execute(source: Path) -> float:
         cell.get("metadata", {}).pop("execution", None)
     target = notebook_for(source)
     text = stable_text(nb, source.stem)
-    with atomic_write(target) as f:
-        f.write(text)
+    write_text(target, text)
     return elapsed
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from nndl_book._atomic import atomic_write
+from nndl_book._atomic import write_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "book" / "chapters"
@@ -89,11 +89,10 @@ def student_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return out
 
 
-def write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
-    """Write ``nb`` to ``path`` through a temporary file in the same folder and os.replace."""
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write ``nb`` to ``path`` (atomically), creating its folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path) as f:
-        nbformat.write(nb, f)
+    write_text(path, nbformat.writes(nb))
 
 
 def build(names: list[str] | None = None, source: Path = NOTEBOOKS,
@@ -117,7 +116,7 @@ def build(names: list[str] | None = None, source: Path = NOTEBOOKS,
             raise SolutionMarkerError(f"{path.name}: {error}") from None
     written = []
     for path, nb in zip(paths, editions):
-        write_atomically(nb, target / path.name)
+        write_notebook(nb, target / path.name)
         written.append(target / path.name)
     return written
 

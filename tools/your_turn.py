@@ -29,7 +29,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from nndl_book._atomic import atomic_write
+from nndl_book._atomic import write_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "chapters"
@@ -113,9 +113,14 @@ def insert_cells(text: str, chapter: str, checks: dict) -> str:
         # the first inserted code cell, in the order of the chapter, imports check and quiz
         at = min(i for i in (out.find(f"# %%\n{code}\n") for code in inserted) if i >= 0)
         at += len("# %%\n")
-        gap = "\n\n" if out.startswith("def ", at) else "\n"
-        out = out[:at] + (IMPORT if has_check else QUIZ_IMPORT) + gap + out[at:]
+        out = out[:at] + _with_import(out[at:], IMPORT if has_check else QUIZ_IMPORT)
     return out
+
+
+def _with_import(code: str, line: str = IMPORT) -> str:
+    """A your-turn code cell with the import ``line`` first: a blank line after it when the
+    cell starts with a ``def``, as a formatter would put it."""
+    return line + ("\n\n" if code.startswith("def ") else "\n") + code
 
 
 def refresh_cells(text: str, chapter: str, checks: dict) -> tuple[str, list[str]]:
@@ -136,18 +141,14 @@ def refresh_cells(text: str, chapter: str, checks: dict) -> tuple[str, list[str]
                     None)
         if call is None:
             continue
-        head = max(i for i in range(call) if lines[i].strip() == "# %%")
-        code = lines[head + 1:call + 1]
-        end = head
-        while end > 0 and lines[end - 1].strip() == "":
-            end -= 1
-        start = max((i for i in range(end) if lines[i].strip() == HEADER), default=None)
-        if start is None or not lines[start + 1].startswith("# **Your turn.**"):
+        headers = [i for i in range(call) if lines[i].startswith("# %%")]
+        head = headers[-1] if headers else None  # the code cell that ends with the call
+        start = headers[-2] if len(headers) > 1 else None  # the cell right before it
+        if (head is None or start is None or lines[start].strip() != HEADER
+                or not lines[start + 1].startswith("# **Your turn.**")):
             raise ValueError(f"chapter {chapter}: the check call of {label} does not follow a "
                              "markdown cell that starts with **Your turn.**")
-        cell = entry.cell
-        if code and code[0] == IMPORT:
-            cell = IMPORT + ("\n\n" if cell.startswith("def ") else "\n") + cell
+        cell = _with_import(entry.cell) if lines[head + 1] == IMPORT else entry.cell
         new = your_turn_markdown(entry.expects).splitlines() + ["", "# %%"] + cell.splitlines()
         if lines[start:call + 1] != new:
             lines[start:call + 1] = new
@@ -191,11 +192,6 @@ def missing_cells(text: str, chapter: str, checks: dict) -> list[str]:
     return missing
 
 
-def write_atomically(path: Path, text: str) -> None:
-    with atomic_write(path) as f:
-        f.write(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     from nndl_book.exercises import CHECKS
 
@@ -236,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             missing.append(f"{path.name} has stale your-turn cells (the registered description "
                            f"changed): {', '.join(stale)}")
         if new != text and not args.check:
-            write_atomically(path, new)
+            write_text(path, new)
             print(f"wrote your-turn and quiz cells of {path.name}")
     if args.check and missing:
         print("chapters whose your-turn or quiz cells are missing or stale (run python "

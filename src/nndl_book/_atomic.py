@@ -1,10 +1,11 @@
 """Write a file so that no reader ever sees it half-written.
 
 Every file the project writes (checkpoints, downloads, executed notebooks, generated pages) goes
-through :func:`atomic_write`: the data goes to a temporary file in the target's folder, is
-flushed and fsync'ed, and only then replaces the target with ``os.replace``. If anything fails
-on the way, including a check the caller makes before leaving the ``with`` block, the temporary
-file is removed and the target is left exactly as it was.
+through :func:`atomic_write` (or :func:`write_text`, for text in one piece): the data goes to a
+temporary file in the target's folder, is flushed and fsync'ed, and only then replaces the target
+with ``os.replace``. If anything fails on the way, including a check the caller makes before
+leaving the ``with`` block, the temporary file is removed and the target is left exactly as it
+was.
 """
 
 from __future__ import annotations
@@ -54,3 +55,9 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[A
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
         raise
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Replace the file ``path`` by ``text`` (UTF-8) through :func:`atomic_write`."""
+    with atomic_write(path) as f:
+        f.write(text)

@@ -21,6 +21,18 @@ from dataclasses import asdict, dataclass
 LABEL = re.compile(r"^ex-\d\d-[a-z0-9-]+$")
 
 
+def _choices(name: str, value: object) -> tuple[str, ...]:
+    """A question's ``options`` (or ``options_zh``): a tuple of distinct non-empty strings."""
+    if isinstance(value, str) or not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name} must be a tuple of strings, got {type(value).__name__}")
+    value = tuple(value)
+    if not all(isinstance(o, str) and o.strip() for o in value):
+        raise ValueError(f"{name} must be non-empty strings")
+    if len(set(value)) != len(value):
+        raise ValueError(f"{name} must be distinct, got {list(value)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Question:
     """One self-test question.
@@ -61,17 +73,10 @@ class Question:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise ValueError(f"{name} must be a non-empty string, got {value!r}")
-        if isinstance(self.options, str) or not isinstance(self.options, (tuple, list)):
-            raise TypeError("options must be a tuple of strings, "
-                            f"got {type(self.options).__name__}")
-        object.__setattr__(self, "options", tuple(self.options))
+        object.__setattr__(self, "options", _choices("options", self.options))
         if self.options:
             if len(self.options) < 2:
                 raise ValueError("options must hold at least two choices, got 1")
-            if not all(isinstance(o, str) and o.strip() for o in self.options):
-                raise ValueError("options must be non-empty strings")
-            if len(set(self.options)) != len(self.options):
-                raise ValueError(f"options must be distinct, got {list(self.options)}")
             if isinstance(self.answer, bool) or not isinstance(self.answer, int) \
                     or not 0 <= self.answer < len(self.options):
                 raise ValueError(f"answer must be the index of the correct option, 0 to "
@@ -90,10 +95,7 @@ class Question:
         self._check_chinese()
 
     def _check_chinese(self) -> None:
-        if isinstance(self.options_zh, str) or not isinstance(self.options_zh, (tuple, list)):
-            raise TypeError("options_zh must be a tuple of strings, "
-                            f"got {type(self.options_zh).__name__}")
-        object.__setattr__(self, "options_zh", tuple(self.options_zh))
+        object.__setattr__(self, "options_zh", _choices("options_zh", self.options_zh))
         given = [name for name in ("prompt_zh", "options_zh", "explanation_zh")
                  if getattr(self, name)]
         if not given:
@@ -106,10 +108,6 @@ class Question:
         if len(self.options_zh) != len(self.options):
             raise ValueError(f"options_zh must translate each of the {len(self.options)} "
                              f"options, in order; got {len(self.options_zh)}")
-        if not all(isinstance(o, str) and o.strip() for o in self.options_zh):
-            raise ValueError("options_zh must be non-empty strings")
-        if len(set(self.options_zh)) != len(self.options_zh):
-            raise ValueError(f"options_zh must be distinct, got {list(self.options_zh)}")
 
     @property
     def numeric(self) -> bool:
@@ -309,7 +307,9 @@ def quiz(questions: str | Iterable[Question | Mapping[str, object]],
     if not isinstance(title, str) or not title.strip():
         raise ValueError(f"title must be a non-empty string, got {title!r}")
     if not isinstance(title_zh, str):
-        raise ValueError(f"title_zh must be a string, got {title_zh!r}")
+        raise TypeError(f"title_zh must be a string, got {type(title_zh).__name__}")
+    if title_zh and not title_zh.strip():
+        raise ValueError(f"title_zh must be a title or empty (no Chinese title), got {title_zh!r}")
     items = list(questions)
     if not items:
         raise ValueError("questions must hold at least one question")

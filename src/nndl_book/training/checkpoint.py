@@ -19,7 +19,6 @@ changed weight; :func:`read` recomputes the digest and refuses such a file.
 from __future__ import annotations
 
 import hashlib
-import os
 from typing import Any
 
 import torch
@@ -67,7 +66,7 @@ def write(path: str, checkpoint: dict) -> None:
     moved into place with ``os.replace``, so ``path`` is never left half-written.
     """
     checkpoint = {**checkpoint, "digest": digest(checkpoint)}
-    with atomic_write(os.path.abspath(path), "wb") as f:
+    with atomic_write(path, "wb") as f:
         torch.save(checkpoint, f)
 
 

@@ -16,6 +16,7 @@ training from the nearest shorter run (gradient descent keeps no state besides t
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -132,8 +133,7 @@ def fit_moons(setting: MoonsSetting) -> tuple[MLP, History]:
     """
     if not isinstance(setting, MoonsSetting):
         raise TypeError(f"setting must be a MoonsSetting, got {type(setting).__name__}")
-    run_key = (setting.hidden, setting.depth, setting.activation, float(setting.lr),
-               setting.seed, setting.data_seed)
+    run_key = dataclasses.replace(setting, epochs=1)  # one run serves every epoch count
     run = _RUNS.pop(run_key, None) or _start(setting)
     _RUNS[run_key] = run  # most recently used last
     while len(_RUNS) > RUNS_KEPT:
@@ -168,7 +168,7 @@ class _Run:
         return copy.deepcopy(self.models[epochs]), _head(self.history, epochs)
 
 
-_RUNS: OrderedDict[tuple, _Run] = OrderedDict()
+_RUNS: OrderedDict[MoonsSetting, _Run] = OrderedDict()
 
 
 def _start(setting: MoonsSetting) -> _Run:
