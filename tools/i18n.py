@@ -7,7 +7,7 @@
                                        # glossary's Chinese terms
     python tools/i18n.py stat          # translated / fuzzy / untranslated per page
 
-Sphinx's ``gettext`` builder extracts the prose of every page (``tools/site.py gettext``); one
+Sphinx's ``gettext`` builder extracts the prose of every page (``tools/site.py``'s ``gettext``); one
 ``.po`` file per page lives in ``locales/zh_CN/LC_MESSAGES/`` and is updated with ``sphinx-intl``.
 The API page's docstrings are documentation of the code and stay in English, like the code: they
 are left out of the templates, so only the page's own prose is translated.
@@ -24,6 +24,7 @@ shows up as missing until its translation is updated too.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -64,8 +66,9 @@ def _in_page_source(location: tuple[str, int | None]) -> bool:
     return location[0].endswith((".md", ".ipynb"))
 
 
-def extract(outdir: Path) -> dict[str, Catalog]:
-    """Extract the templates into ``outdir``: one per page, without the API's docstrings.
+def extract(outdir: Path | None = None) -> dict[str, Catalog]:
+    """Extract the templates, one per page, without the API's docstrings; write them into
+    ``outdir`` when it is given.
 
     Returns the templates by page name (``book/chapters/01_forward_propagation``).
     """
@@ -90,12 +93,12 @@ def extract(outdir: Path) -> dict[str, Catalog]:
                     continue
                 template.add(message.id, context=message.context)
             templates[page] = template
-    outdir.mkdir(parents=True, exist_ok=True)
-    for page, template in templates.items():
-        target = outdir / f"{page}.pot"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as handle:
-            write_po(handle, template, width=0, no_location=True, omit_header=False)
+    if outdir is not None:
+        for page, template in templates.items():
+            target = outdir / f"{page}.pot"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("wb") as handle:
+                write_po(handle, template, width=0, no_location=True, omit_header=False)
     return templates
 
 
@@ -115,25 +118,27 @@ def read_catalogue(path: Path) -> Catalog:
         return read_po(handle, locale=LANGUAGE)
 
 
+def _pages(folder: Path, pattern: str) -> dict[str, Path]:
+    """The files ``pattern`` under ``folder`` by page name (``book/intro``)."""
+    return {path.relative_to(folder).with_suffix("").as_posix(): path
+            for path in sorted(folder.rglob(pattern))}
+
+
 def catalogues() -> dict[str, Path]:
-    return {
-        path.relative_to(CATALOGUES).with_suffix("").as_posix(): path
-        for path in sorted(CATALOGUES.rglob("*.po"))
-    }
+    return _pages(CATALOGUES, "*.po")
 
 
 # ---------------------------------------------------------------- check
 @dataclass
 class PageStatus:
     page: str
-    messages: int
     translated: int = 0
     fuzzy: int = 0
     untranslated: int = 0
 
     @property
-    def complete(self) -> bool:
-        return self.translated == self.messages and not (self.fuzzy or self.untranslated)
+    def messages(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
 
 
 def status(templates: dict[str, Catalog]) -> tuple[list[PageStatus], list[str]]:
@@ -143,7 +148,7 @@ def status(templates: dict[str, Catalog]) -> tuple[list[PageStatus], list[str]]:
     result = []
     for page, template in sorted(templates.items()):
         wanted = {message.id for message in template if message.id}
-        row = PageStatus(page, len(wanted))
+        row = PageStatus(page)
         if page not in pages:
             row.untranslated = len(wanted)
             problems.append(f"{page}: no catalogue {CATALOGUES.relative_to(ROOT)}/{page}.po")
@@ -174,17 +179,15 @@ def _short(text: str, width: int = 90) -> str:
 def print_status(rows: Iterable[PageStatus]) -> None:
     rows = list(rows)
     print(f"{'page':52} {'messages':>8} {'translated':>10} {'fuzzy':>6} {'untranslated':>12}")
-    total = PageStatus("total", sum(r.messages for r in rows), sum(r.translated for r in rows),
-                       sum(r.fuzzy for r in rows), sum(r.untranslated for r in rows))
+    total = PageStatus("total", sum(r.translated for r in rows), sum(r.fuzzy for r in rows),
+                       sum(r.untranslated for r in rows))
     for row in [*rows, total]:
         print(f"{row.page:52} {row.messages:8} {row.translated:10} {row.fuzzy:6} "
               f"{row.untranslated:12}")
 
 
 def check() -> int:
-    with tempfile.TemporaryDirectory(prefix="nndl-pot-") as outdir:
-        templates = extract(Path(outdir))
-    rows, problems = status(templates)
+    rows, problems = status(extract())
     print_status(rows)
     problems += lint(catalogues().values(), completeness=False)
     if problems:
@@ -209,8 +212,7 @@ NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 EXERCISE_WORD_BEFORE_REF = re.compile(r"(习题|练习)\s*\{ref\}`ex-")
 SECTION_SIGN = re.compile(r"§\s*\d")  # the Chinese prose writes "第 7.3 节"
 # roles whose whole content is a name (a label, a glue key, a citation key, a document)
-TARGET_ROLES = {"ref", "numref", "doc", "eq", "glue", "glue:text", "glue:md", "glue:any",
-                "glue:figure", "glue:math", "cite", "footcite", "cite:p", "cite:t", "download",
+TARGET_ROLES = {"ref", "numref", "doc", "eq", "cite", "footcite", "cite:p", "cite:t", "download",
                 "term", "prf:ref", "math", "py:func", "py:class", "py:mod", "py:obj", "func",
                 "class", "mod", "obj", "attr", "py:attr", "meth", "py:meth", "data", "py:data"}
 
@@ -220,7 +222,7 @@ def _role_key(name: str, content: str) -> str:
     target = re.search(r"<([^<>]+)>\s*$", content)
     if target and name not in {"math"}:
         return f"{name}:{target.group(1).strip()}"
-    if name in TARGET_ROLES or name.startswith("glue"):
+    if name in TARGET_ROLES or name.startswith("glue"):  # every glue role names a key
         return f"{name}:{content.strip()}"
     return f"{name}:*"
 
@@ -259,16 +261,31 @@ def _term_pattern(english: str) -> re.Pattern:
                       re.I)
 
 
+@functools.cache
+def _commonmark() -> Any:
+    """One CommonMark parser for every message (building one costs more than parsing)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
+def glossary_patterns() -> list[tuple[str, re.Pattern]]:
+    """Each English glossary term and its pattern, for the terms whose Chinese does not itself
+    contain the English word (ReLU, Logistic, ...)."""
+    patterns = ((english, _term_pattern(english), chinese)
+                for english, chinese in glossary_terms())
+    return [(english, pattern) for english, pattern, chinese in patterns
+            if not pattern.search(chinese)]
+
+
 def _emphasis(text: str) -> tuple[int, int]:
     """How many emphasis and strong spans CommonMark finds, maths, code and roles masked.
 
     CommonMark only closes ``**`` that is followed by a space or punctuation when it is not
     preceded by punctuation, so ``**“术语”**之后`` stays literal asterisks in Chinese text.
     """
-    from markdown_it import MarkdownIt
-
     masked = CODE.sub("X", INLINE_MATH.sub("X", DISPLAY_MATH.sub("X", ROLE.sub("X", text))))
-    html = MarkdownIt("commonmark").renderInline(masked)
+    html = _commonmark().renderInline(masked)
     return html.count("<em>"), html.count("<strong>")
 
 
@@ -302,8 +319,7 @@ def lint_message(message_id: str, translation: str,
 
 def lint(paths: Iterable[Path], completeness: bool = True) -> list[str]:
     """Every problem of the catalogues at ``paths``; ``completeness`` adds empty and fuzzy ones."""
-    terms = [(english, _term_pattern(english)) for english, chinese in glossary_terms()
-             if not _term_pattern(english).search(chinese)]
+    terms = glossary_patterns()
     problems = []
     for path in paths:
         page = path.relative_to(CATALOGUES).with_suffix("").as_posix()
@@ -350,11 +366,7 @@ def main(argv: list[str] | None = None) -> int:
 def _templates_on_disk() -> dict[str, Catalog]:
     if not TEMPLATES.is_dir():
         raise SystemExit("no templates in _build/gettext: run `python tools/i18n.py update` first")
-    result = {}
-    for path in sorted(TEMPLATES.rglob("*.pot")):
-        with path.open("rb") as handle:
-            result[path.relative_to(TEMPLATES).with_suffix("").as_posix()] = read_po(handle)
-    return result
+    return {page: read_catalogue(path) for page, path in _pages(TEMPLATES, "*.pot").items()}
 
 
 if __name__ == "__main__":

@@ -1,9 +1,8 @@
-"""Build the website in every language, or extract the messages its translations start from.
+"""Build the website in every language; extract the messages its translations start from.
 
     python tools/site.py build            # _build/html (English) and _build/html/zh (Chinese),
                                           # side by side on two cores
     python tools/site.py build en         # one edition
-    python tools/site.py gettext          # _build/gettext/**/*.pot, one template per page
 
 Both editions are Jupyter Book 1 builds of the same executed notebooks and the same
 ``_config.yml``; the Chinese one adds ``language = zh_CN`` (and numbers exercises 习题 N), so
@@ -13,7 +12,8 @@ figures and widgets are the same files. Every build is strict: a warning (a brok
 translation whose roles do not match its English message) fails it, after the whole edition has
 been read.
 
-``gettext`` reads the pages with Sphinx's message versioning, so it keeps its own doctrees, and
+:func:`gettext` (called by ``tools/i18n.py update`` and ``check``, which filter what it extracts)
+reads the pages with Sphinx's message versioning, so it keeps its own doctrees, and
 reads every page afresh (a change to the extensions can change what is extracted).
 Every edition is built in a folder of its own (doctrees, outputs myst-nb extracts), so the two
 can be built side by side.
@@ -46,7 +46,6 @@ SETTINGS = {
     "en": {},
     "zh": {"numfig_format": {"exercise": "习题 %s"}},
 }
-GETTEXT = BUILD / "gettext"
 
 
 def _sphinx(outdir: Path, doctrees: Path, builder: str, overrides: dict,
@@ -124,7 +123,7 @@ def build(editions: list[str], jobs: int) -> int:
     return 1 if failed else 0
 
 
-def gettext(outdir: Path = GETTEXT, **overrides: object) -> int:
+def gettext(outdir: Path, **overrides: object) -> int:
     """Write one message template per page into ``outdir``, every page read afresh."""
     return _sphinx(outdir, BUILD / "gettext-doctrees", "gettext", {"language": "en", **overrides},
                    fresh=True)
@@ -139,7 +138,6 @@ def main(argv: list[str] | None = None) -> int:
                    help="editions built at the same time (default: one per core)")
     one = sub.add_parser("edition", help="build one edition in this process")
     one.add_argument("edition", choices=list(EDITIONS))
-    sub.add_parser("gettext", help="extract the message templates into _build/gettext")
     args = parser.parse_args(argv)
     if args.command == "build":
         unknown = [name for name in args.editions if name not in EDITIONS]
@@ -148,9 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.jobs < 1:
             parser.error(f"--jobs must be at least 1, got {args.jobs}")
         return build(args.editions or list(EDITIONS), args.jobs)
-    if args.command == "edition":
-        return build_edition(args.edition)
-    return gettext()
+    return build_edition(args.edition)
 
 
 if __name__ == "__main__":

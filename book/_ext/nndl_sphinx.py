@@ -43,6 +43,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from pathlib import Path
@@ -154,14 +155,22 @@ class TranslateInsertedToctrees(SphinxTransform):
 
 def page_catalogue(transform: SphinxTransform):  # noqa: ANN201
     """The translations of the page being read, or None in the English edition."""
-    from sphinx.locale import init as init_locale
     from sphinx.util.i18n import docname_to_domain
 
-    if (transform.config.language or "en") == "en":
+    if _edition(transform.config) == "en":
         return None
     domain = docname_to_domain(transform.env.docname, transform.config.gettext_compact)
-    dirs = [str(Path(transform.env.srcdir, d)) for d in transform.config.locale_dirs]
-    catalog, found = init_locale(dirs, transform.config.language, domain)
+    dirs = tuple(str(Path(transform.env.srcdir, d)) for d in transform.config.locale_dirs)
+    return _catalogue(dirs, transform.config.language, domain)
+
+
+@functools.cache
+def _catalogue(dirs: tuple[str, ...], language: str, domain: str):  # noqa: ANN202
+    """A page's catalogue, loaded once: two transforms ask for it, and Sphinx's ``init`` adds
+    the file again as a fallback of its cached translator on every call."""
+    from sphinx.locale import init as init_locale
+
+    catalog, found = init_locale(list(dirs), language, domain)
     return catalog if found else None
 
 
@@ -210,13 +219,14 @@ SWITCH = {
 }
 
 
-def _edition(app: Sphinx) -> str:
-    return "zh" if (app.config.language or "en").startswith("zh") else "en"
+def _edition(config: Any) -> str:
+    """The edition a build makes: "zh" for a Chinese language setting, else "en"."""
+    return "zh" if (config.language or "en").startswith("zh") else "en"
 
 
 def language_switch(app: Sphinx, pagename: str, templatename: str, context: dict,
                     doctree: Any) -> None:
-    prefix, label, hreflang, title = SWITCH[_edition(app)]
+    prefix, label, hreflang, title = SWITCH[_edition(app.config)]
     to_root = "../" * pagename.count("/")
     href = f"{to_root}{prefix}{pagename}.html"
     context["nndl_language_switch"] = {
@@ -251,6 +261,15 @@ class ChineseSearch(SearchChinese):
     """
 
     def init(self, options: dict[str, str]) -> None:
+        try:
+            import jieba
+        except ImportError as error:
+            raise ExtensionError(
+                "the Chinese edition's search index needs jieba to split the text into words: "
+                'install the book\'s dependencies, pip install -e ".[book]"') from error
+        jieba.setLogLevel(logging.WARNING)
+        for word in chinese_words():  # the glossary's terms, indexed whole and by their parts
+            jieba.add_word(word)
         super().init(options)
         self.latin_terms = _TermSet()
         self._stems: dict[tuple[str, bool], str] = {}
@@ -262,22 +281,7 @@ class ChineseSearch(SearchChinese):
         return self._stems[key]
 
 
-def chinese_search_words(app: Sphinx) -> None:
-    if not str(app.config.language or "").startswith("zh"):
-        return
-    try:
-        import jieba
-    except ImportError as error:
-        raise ExtensionError(
-            "the Chinese edition's search index needs jieba to split the text into words: "
-            'install the book\'s dependencies, pip install -e ".[book]"') from error
-    jieba.setLogLevel(logging.WARNING)
-    for word in chinese_words():
-        jieba.add_word(word)
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("builder-inited", chinese_search_words)
     app.add_search_language(ChineseSearch)
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("html-page-context", language_switch)

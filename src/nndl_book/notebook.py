@@ -25,6 +25,8 @@ from nndl_book.plots import show_figures_inline
 
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
+__all__ = ["setup", "time_per_call"]
+
 
 def setup(*, threads: int = 1, dtype: str = "float64", precision: int = 4) -> None:
     """Prepare a notebook kernel the way the book's chapters are executed.

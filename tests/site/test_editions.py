@@ -34,6 +34,11 @@ def editions(pages: list[str]) -> tuple[set[str], set[str]]:
     return en, zh
 
 
+def counterpart(rel: str) -> str:
+    """The same page in the other edition."""
+    return rel.removeprefix("zh/") if rel.startswith("zh/") else f"zh/{rel}"
+
+
 def test_every_page_has_its_counterpart(pages: list[str]) -> None:
     en, zh = editions(pages)
     assert any(p.startswith("book/chapters/") for p in zh), "no Chinese chapter pages"
@@ -53,10 +58,9 @@ def test_each_switch_names_the_same_page_in_the_other_edition(site_dir: Path,
         if REDIRECT.search(html):
             continue
         found = SWITCH.findall(html)
-        counterpart = rel.removeprefix("zh/") if rel.startswith("zh/") else f"zh/{rel}"
         target = urljoin(f"http://site/{rel}", found[0]) if found else None
-        if target != f"http://site/{counterpart}":
-            problems.append(f"{rel}: switch {found} does not lead to {counterpart}")
+        if target != f"http://site/{counterpart(rel)}":
+            problems.append(f"{rel}: switch {found} does not lead to {counterpart(rel)}")
     assert not problems, "\n".join(problems)
 
 
@@ -107,8 +111,7 @@ def test_a_reader_switches_language(browser: Browser, server: str, site_dir: Pat
         assert switch.count() == 1
         with page.expect_navigation(wait_until="load"):
             switch.click()
-        counterpart = start.removeprefix("zh/") if start.startswith("zh/") else f"zh/{start}"
-        assert page.url == f"{server}/{counterpart}"
+        assert page.url == f"{server}/{counterpart(start)}"
         lang = page.evaluate("document.documentElement.lang")
         assert lang == ("en" if start.startswith("zh/") else "zh-CN")
         # and back again
